@@ -1,0 +1,50 @@
+# Katalog Inovasi — `make help` lists the targets.
+PY ?= python3
+VENV ?= .venv
+PORT ?= 8000
+OUTPUTDIR ?= output
+CONFFILE ?= pelicanconf.py
+PUBLISHCONF ?= publishconf.py
+PYTEST_ARGS ?=
+
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install html publish check test lint serve devserver clean
+
+help: ## show this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with test extras
+
+html: $(STAMP) ## build the site into output/ (atomic: a failed build keeps the old output)
+	$(BIN)/katalog build --settings $(CONFFILE) --output $(OUTPUTDIR)
+
+publish: $(STAMP) ## build with production settings (absolute URLs)
+	$(BIN)/katalog build --settings $(PUBLISHCONF) --output $(OUTPUTDIR)
+
+check: $(STAMP) ## validate every content file without building
+	$(BIN)/katalog check content/inovasi
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+serve: ## serve output/ on http://localhost:$(PORT)
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUTDIR)
+
+devserver: $(STAMP) ## rebuild on change and serve on http://localhost:$(PORT)
+	$(BIN)/pelican --autoreload --listen --port $(PORT) --settings $(CONFFILE) --output $(OUTPUTDIR) content
+
+clean: ## remove output/ and build caches
+	rm -rf $(OUTPUTDIR) .katalog

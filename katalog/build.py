@@ -1,0 +1,81 @@
+"""Build the site atomically: render into a fresh folder, then swap it in.
+
+A failed build (invalid content, a template error, an interrupted run) leaves the
+previous `output/` exactly as it was. The swap is two renames on the same file system.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from katalog.errors import UsageError
+from katalog.state import state_of
+
+logger = logging.getLogger("katalog")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    entries: int
+    pages: int
+    seconds: float
+    output: Path
+
+
+def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    if not settings_file.is_file():
+        msg = f"berkas pengaturan '{settings_file}' tidak ditemukan"
+        raise UsageError(msg)
+    return read_settings(str(settings_file), override=overrides or {})
+
+
+def build(
+    settings_file: Path = Path("pelicanconf.py"),
+    output: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> BuildReport:
+    """Build the site into a temporary folder beside `output`, then replace `output` with it.
+
+    `overrides` replace settings (tests point ``PATH`` at a fixture content tree).
+    """
+    started = time.perf_counter()
+    overrides = dict(overrides or {})
+    settings = load_settings(settings_file, overrides)
+    target = Path(output or settings["OUTPUT_PATH"]).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        settings = load_settings(settings_file, {**overrides, "OUTPUT_PATH": str(staging)})
+        pelican = Pelican(settings)
+        pelican.run()
+        state = state_of(pelican.settings)
+        pages = sum(1 for _ in staging.rglob("*.html"))
+        _swap(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    seconds = time.perf_counter() - started
+    logger.info("katalog: %s inovasi, %s halaman HTML, %.2f s", len(state.entries), pages, seconds)
+    return BuildReport(len(state.entries), pages, seconds, target)
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Replace `target` by `staging`; the old tree is removed only after the new is in place."""
+    staging.chmod(0o755)  # mkdtemp creates 0700; a web server must read the site
+    if target.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        retired.rmdir()
+        target.rename(retired)
+        staging.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(target)

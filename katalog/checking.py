@@ -1,0 +1,53 @@
+"""Validate content files without building: the engine of `katalog check` and `make check`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from katalog.errors import Problem, UsageError
+from katalog.state import BuildState
+from katalog.taxonomy import Taxonomy
+from katalog.validate import Entry, load_entry
+
+
+@dataclass
+class CheckReport:
+    files: int = 0
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def invalid_files(self) -> int:
+        return len({p.path for p in self.problems if not p.warning})
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Every ``.md`` file named or inside a named folder; a missing path is a usage error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.md")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            msg = f"'{path}' tidak ditemukan"
+            raise UsageError(msg)
+    return files
+
+
+def check_files(files: Iterable[Path], taxonomy: Taxonomy) -> CheckReport:
+    """Validate each file and the slugs across them; collect every problem, stop at none."""
+    from katalog.plugin import duplicate_slugs
+
+    report = CheckReport()
+    for path in files:
+        report.files += 1
+        result = load_entry(path, taxonomy)
+        report.problems.extend(result.problems)
+        if result.entry is not None:
+            report.entries.append(result.entry)
+    report.problems.extend(duplicate_slugs(BuildState(taxonomy, entries=report.entries)))
+    report.problems.sort()
+    return report

@@ -1,0 +1,114 @@
+"""The `katalog` command line: check, new, build.
+
+User errors (`KatalogError`) become clean lines and an exit code; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from katalog import __version__
+from katalog.errors import ContentError, KatalogError, UsageError
+from katalog.taxonomy import Taxonomy
+
+DEFAULT_CONTENT = Path("content")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="katalog", description="Katalog Inovasi: periksa, buat, dan bangun katalog.")
+    parser.add_argument("--version", action="version", version=f"katalog {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="periksa berkas inovasi tanpa membangun situs")
+    check.add_argument("paths", nargs="*", type=Path, help="berkas atau folder (bawaan: content/inovasi)")
+    check.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+
+    new = commands.add_parser("new", help="buat berkas inovasi baru yang lengkap dengan komentar")
+    new.add_argument("title", help="judul inovasi")
+    new.add_argument("--dir", type=Path, default=DEFAULT_CONTENT / "inovasi", help="folder tujuan")
+
+    schema = commands.add_parser("schema", help="tulis ulang schema/innovation.schema.json dan tabel kunci di dokumentasi")
+    schema.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+    schema.add_argument("--output", type=Path, default=Path("schema/innovation.schema.json"))
+
+    build = commands.add_parser("build", help="bangun situs ke output/ (sama dengan `make html`)")
+    build.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
+    build.add_argument("--output", type=Path, default=None)
+    return parser
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from katalog.checking import check_files, collect_files
+
+    paths = args.paths or [DEFAULT_CONTENT / "inovasi"]
+    files = collect_files(paths)
+    report = check_files(files, Taxonomy.load(args.taxonomy))
+    for problem in report.problems:
+        print(problem)
+    if report.invalid_files:
+        print(f"{report.invalid_files} dari {report.files} berkas bermasalah.", file=sys.stderr)
+        return 1
+    print(f"{report.files} berkas diperiksa, semuanya sah.", file=sys.stderr)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from katalog.scaffold import write_scaffold
+
+    path = write_scaffold(args.title, args.dir)
+    print(path)
+    print("Lengkapi isian bertanda komentar, lalu jalankan: katalog check", path, file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from katalog.build import build
+
+    report = build(args.settings, args.output)
+    print(
+        f"Selesai: {report.entries} inovasi, {report.pages} halaman, "
+        f"{report.seconds:.1f} detik -> {report.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from katalog.schema import refresh_field_table, write_schema
+
+    print(write_schema(Taxonomy.load(args.taxonomy), args.output))
+    for doc in (Path("README.md"), DEFAULT_CONTENT / "pages" / "kontribusi.md"):
+        if doc.is_file() and refresh_field_table(doc):
+            print(doc)
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "new": cmd_new, "build": cmd_build, "schema": cmd_schema}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"Gagal: {len(exc.problems)} masalah; situs sebelumnya tidak diubah.", file=sys.stderr)
+        return exc.exit_code
+    except KatalogError as exc:
+        print(f"katalog: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

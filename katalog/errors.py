@@ -1,0 +1,48 @@
+"""The error tree: user errors (bad content, bad usage) apart from programmer errors.
+
+Editors never see a traceback. Everything they can cause is a `KatalogError`; the CLI
+turns it into clean lines and an exit code. Anything else is a bug and may crash loudly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One validation problem, printed as ``path:line: field: message``."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        prefix = "peringatan: " if self.warning else ""
+        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+
+
+class KatalogError(Exception):
+    """Base class of every error a user (editor, operator) can cause."""
+
+    exit_code = 1
+
+
+class UsageError(KatalogError):
+    """The command line was wrong (unknown path, bad option)."""
+
+    exit_code = 2
+
+
+class ContentError(KatalogError):
+    """One or more content files are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class BuildError(KatalogError):
+    """The site could not be built (other than invalid content)."""

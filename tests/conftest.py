@@ -1,0 +1,52 @@
+"""Shared fixtures: the project root, the real taxonomy, and a helper to build a content tree."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from katalog.build import BuildReport, build
+from katalog.taxonomy import Taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+TAXONOMY = ROOT / "content" / "taxonomy.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _in_project_root() -> Iterator[None]:
+    """Run every test from the project root, where the CLI and settings expect to be."""
+    previous = Path.cwd()
+    os.chdir(ROOT)
+    yield
+    os.chdir(previous)
+
+
+@pytest.fixture(scope="session")
+def taxonomy() -> Taxonomy:
+    return Taxonomy.load(TAXONOMY)
+
+
+def build_site(content: Path, output: Path) -> BuildReport:
+    """Build `content` (a folder with inovasi/ and pages/) with the project's settings."""
+    overrides = {"PATH": str(content.resolve()), "KATALOG_TAXONOMY": str(TAXONOMY)}
+    return build(ROOT / "pelicanconf.py", output, overrides)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three-entry fixture site, built once per session."""
+    output = tmp_path_factory.mktemp("fixture-site") / "output"
+    build_site(FIXTURES / "site", output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real catalogue in content/, built once per session."""
+    output = tmp_path_factory.mktemp("real-site") / "output"
+    build_site(ROOT / "content", output)
+    return output

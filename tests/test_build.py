@@ -1,0 +1,180 @@
+"""Real Pelican builds: pages at the contract paths, sanitising, atomic swap, the real content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from katalog.checking import collect_files
+from katalog.errors import ContentError
+from katalog.taxonomy import Taxonomy
+from katalog.validate import load_entry
+
+from .conftest import FIXTURES, ROOT, build_site
+from .htmltools import parse, resolve
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_fixture_site_has_every_contract_path(fixture_site: Path) -> None:
+    for path in [
+        "index.html",
+        "inovasi/simpel/index.html",
+        "inovasi/c-mantap/index.html",
+        "inovasi/istura/index.html",
+        "unit/biro-ktln/index.html",
+        "unit/ppk-kemayoran/index.html",
+        "bidang/keuangan/index.html",
+        "jenis/digitalisasi/index.html",
+        "tahun/2017/index.html",
+        "tahun/tidak-diketahui/index.html",
+        "tentang/index.html",
+        "data/schema.json",
+        "theme/css/site.css",
+    ]:
+        assert (fixture_site / path).is_file(), path
+
+
+def test_home_lists_every_innovation_with_count(fixture_site: Path) -> None:
+    home = (fixture_site / "index.html").read_text(encoding="utf-8")
+    assert "Katalog ini memuat <strong>3 inovasi</strong>" in home
+    for slug in ("simpel", "c-mantap", "istura"):
+        assert f'href="./inovasi/{slug}/"' in home
+
+
+def test_pages_are_indonesian_and_self_contained(fixture_site: Path) -> None:
+    for page in fixture_site.rglob("*.html"):
+        parsed = parse(page)
+        assert parsed.lang == "id", page
+        external = [r for r in parsed.resources if r.startswith(("http:", "https:", "//"))]
+        assert external == [], page
+        assert parsed.scripts == 0, page
+
+
+def test_internal_links_resolve(fixture_site: Path) -> None:
+    for page in fixture_site.rglob("*.html"):
+        for href in parse(page).links:
+            if href.startswith(("http:", "https:", "mailto:", "tel:", "#")):
+                continue
+            assert resolve(page, href, fixture_site).is_file(), f"{page}: {href}"
+
+
+def test_body_and_metadata_are_sanitised(fixture_site: Path) -> None:
+    page = fixture_site / "inovasi" / "simpel" / "index.html"
+    parsed = parse(page)
+    html = page.read_text(encoding="utf-8")
+    assert parsed.scripts == 0
+    assert parsed.handlers == []
+    assert "javascript:" not in html
+    assert "klik" in html  # the link text survives, the payload does not
+
+
+def test_innovation_page_shows_every_field(fixture_site: Path) -> None:
+    html = (fixture_site / "inovasi" / "istura" / "index.html").read_text(encoding="utf-8")
+    for text in [
+        "Istana untuk Rakyat",
+        "Kunjungan gratis masyarakat",
+        "Prosedur Tetap, Nomor 01/RTK/06/2009 Tahun 2009",
+        'href="mailto:humas@example.org"',
+        "0813-111-7426",
+        'href="https://example.org/istura"',
+        "Direplikasi oleh 0 instansi",
+        "Pendaftaran kunjungan dibakukan",
+    ]:
+        assert text in html, text
+
+
+def _copy_site(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "site", content)
+    return content
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    content = _copy_site(tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = tree(output)
+    shutil.copy(FIXTURES / "bad" / "year-wrong-type.md", content / "inovasi" / "rusak.md")
+    (content / "inovasi" / "simpel.md").unlink()  # would change output if anything were written
+    with pytest.raises(ContentError) as info:
+        build_site(content, output)
+    assert [p.field for p in info.value.problems] == ["year"]
+    assert tree(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]  # no staging left
+
+
+def test_successful_rebuild_replaces_output(tmp_path: Path) -> None:
+    content = _copy_site(tmp_path)
+    output = tmp_path / "output"
+    build_site(content, output)
+    (output / "stale.html").write_text("lama", encoding="utf-8")
+    (content / "inovasi" / "istura.md").unlink()
+    build_site(content, output)
+    assert not (output / "stale.html").exists()
+    assert not (output / "inovasi" / "istura").exists()
+    assert (output / "inovasi" / "simpel" / "index.html").is_file()
+
+
+def test_duplicate_slug_stops_the_build(tmp_path: Path) -> None:
+    content = _copy_site(tmp_path)
+    twin = (
+        (content / "inovasi" / "simpel.md")
+        .read_text(encoding="utf-8")
+        .replace("title: SIMPEL", "title: Lain")
+    )
+    (content / "inovasi" / "simpel-2.md").write_text(twin, encoding="utf-8")
+    with pytest.raises(ContentError, match="'simpel' sudah dipakai"):
+        build_site(content, tmp_path / "output")
+    assert not (tmp_path / "output").exists()
+
+
+def test_invalid_static_page_stops_the_build(tmp_path: Path) -> None:
+    content = _copy_site(tmp_path)
+    (content / "pages" / "rusak.md").write_text("---\ntitle: X\n---\nIsi\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="slug: wajib diisi"):
+        build_site(content, tmp_path / "output")
+
+
+# --- the real catalogue ---------------------------------------------------------------------
+
+
+def real_entries(taxonomy: Taxonomy) -> list:
+    files = collect_files([ROOT / "content" / "inovasi"])
+    results = [load_entry(f, taxonomy) for f in files]
+    assert [p for r in results for p in r.problems] == []
+    return [r.entry for r in results]
+
+
+def test_real_content_has_thirty_entries(taxonomy: Taxonomy) -> None:
+    assert len(real_entries(taxonomy)) == 30
+
+
+def test_real_content_every_entry_has_its_pages(real_site: Path, taxonomy: Taxonomy) -> None:
+    from katalog.facets import links_of
+
+    entries = real_entries(taxonomy)
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert f"Katalog ini memuat <strong>{len(entries)} inovasi</strong>" in home
+    for entry in entries:
+        page = real_site / "inovasi" / entry.slug / "index.html"
+        assert page.is_file(), entry.source
+        assert entry.innovation.title in page.read_text(encoding="utf-8")
+        href = f'href="./inovasi/{entry.slug}/"'
+        assert href in home, entry.source
+        for facet_links in links_of(entry.innovation, taxonomy).values():
+            for link in facet_links:
+                facet_page = (real_site / link.url / "index.html").read_text(encoding="utf-8")
+                assert f'href="../../inovasi/{entry.slug}/"' in facet_page, (entry.source, link.url)
+
+
+def test_real_content_static_pages(real_site: Path) -> None:
+    for slug in ("tentang", "cara-replikasi", "kontribusi"):
+        assert (real_site / slug / "index.html").is_file()
+    guide = (real_site / "kontribusi" / "index.html").read_text(encoding="utf-8")
+    assert "katalog new" in guide
+    assert "make check" in guide
