@@ -40,6 +40,15 @@ def test_field_tables_are_current() -> None:
         assert f"{FIELDS_START}\n{field_table()}\n{FIELDS_END}" in text, f"run `katalog schema` ({doc.name})"
 
 
+def test_editors_guide_explains_every_key() -> None:
+    from katalog.model import Innovation, Replication
+
+    guide = (ROOT / "content" / "pages" / "kontribusi.md").read_text(encoding="utf-8")
+    rows = set(re.findall(r"^\| `([a-z_]+)` \|", guide, flags=re.MULTILINE))
+    missing = (set(Innovation.model_fields) | set(Replication.model_fields)) - rows
+    assert missing == set()
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "\nmake test\n" in ci
