@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("title", help="judul inovasi")
     new.add_argument("--dir", type=Path, default=DEFAULT_CONTENT / "inovasi", help="folder tujuan")
 
-    schema = commands.add_parser("schema", help="tulis ulang schema/innovation.schema.json dan tabel kunci di dokumentasi")
+    schema = commands.add_parser("schema", help="tulis ulang JSON Schema dan tabel kunci di dokumentasi")
     schema.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
     schema.add_argument("--output", type=Path, default=Path("schema/innovation.schema.json"))
 
