@@ -19,18 +19,20 @@ from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry
 
 
-def start_build(pelican: Pelican) -> None:
-    """Load the taxonomy once and give the build a fresh state."""
-    pelican.settings[STATE_KEY] = BuildState(taxonomy=Taxonomy.load(taxonomy_path(pelican.settings)))
-
-
 def use_our_reader(readers: Readers) -> None:
     """Markdown goes through our validating reader; no other format is accepted."""
     readers.reader_classes.clear()
     readers.reader_classes["md"] = KatalogReader
 
 
-def add_generators(pelican: Pelican) -> type[CatalogueGenerator]:
+def start_run(pelican: Pelican) -> type[CatalogueGenerator]:
+    """Give every run a fresh state (taxonomy re-read) and add the catalogue generator.
+
+    `get_generators` is the one signal Pelican sends at the start of *every* `run()`,
+    including each rebuild of `--autoreload`; `initialized` fires only once per process,
+    so state kept from it would accumulate entries across rebuilds.
+    """
+    pelican.settings[STATE_KEY] = BuildState(taxonomy=Taxonomy.load(taxonomy_path(pelican.settings)))
     return CatalogueGenerator
 
 
@@ -63,11 +65,9 @@ def duplicate_slugs(state: BuildState) -> list[Problem]:
 
 
 def register() -> None:
-    # A fresh BuildState (taxonomy, collected problems) for every build.
-    signals.initialized.connect(start_build)
+    # Start of every run: fresh BuildState (taxonomy, problems); home and facet pages.
+    signals.get_generators.connect(start_run)
     # Our reader validates front matter against the model.
     signals.readers_init.connect(use_our_reader)
-    # Home page and facet pages.
-    signals.get_generators.connect(add_generators)
     # Abort before any page is written when any content is invalid.
     signals.all_generators_finalized.connect(stop_on_problems)

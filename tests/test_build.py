@@ -178,3 +178,21 @@ def test_real_content_static_pages(real_site: Path) -> None:
     guide = (real_site / "kontribusi" / "index.html").read_text(encoding="utf-8")
     assert "katalog new" in guide
     assert "make check" in guide
+
+
+def test_repeated_runs_of_one_pelican_do_not_accumulate(tmp_path: Path) -> None:
+    """`pelican --autoreload` reruns the same Pelican object; state must start fresh each run."""
+    from pelican import Pelican
+
+    from katalog.build import load_settings
+    from katalog.state import state_of
+
+    overrides = {
+        "PATH": str(FIXTURES / "site"),
+        "KATALOG_TAXONOMY": str(ROOT / "content" / "taxonomy.yaml"),
+        "OUTPUT_PATH": str(tmp_path / "out"),
+    }
+    pelican = Pelican(load_settings(ROOT / "pelicanconf.py", overrides))
+    pelican.run()
+    pelican.run()
+    assert len(state_of(pelican.settings).entries) == 3
