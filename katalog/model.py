@@ -157,6 +157,7 @@ class Replication(_Strict):
     steps: list[Text] = Field(default_factory=list, description="Langkah-langkah replikasi.")
     documents: list[Document] = Field(default_factory=list, description="Dokumen pendukung (SOP, panduan).")
     replicated_by: list[Replica] = Field(default_factory=list, description="Instansi yang sudah mereplikasi.")
+    contact: Contact | None = Field(None, description="Kontak yang membantu instansi yang ingin mereplikasi.")
 
 
 class Innovation(_Strict):
@@ -192,6 +193,14 @@ class Innovation(_Strict):
         min_length=1, description="Tautan sumber publik untuk setiap fakta di entri ini."
     )
     replication: Replication = Field(default_factory=Replication, description="Bekal replikasi.")
+    based_on: str | None = Field(
+        None,
+        pattern=SLUG_PATTERN,
+        description="Slug inovasi asal dalam katalog ini, bila inovasi ini replikasinya.",
+    )
+    last_verified: dt.date | None = Field(
+        None, description="Tanggal terakhir isi entri diperiksa ulang terhadap sumbernya (TTTT-BB-HH)."
+    )
     synthetic: bool = Field(False, description="true hanya untuk entri buatan (uji dan tolok ukur).")
 
     @field_validator("year")
