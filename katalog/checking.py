@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from katalog.errors import Problem, UsageError
-from katalog.state import BuildState
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry, load_entry
 
@@ -39,7 +38,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def check_files(files: Iterable[Path], taxonomy: Taxonomy) -> CheckReport:
     """Validate each file and the slugs across them; collect every problem, stop at none."""
-    from katalog.plugin import duplicate_slugs
+    from katalog.plugin import cross_file_problems
 
     report = CheckReport()
     for path in files:
@@ -48,6 +47,6 @@ def check_files(files: Iterable[Path], taxonomy: Taxonomy) -> CheckReport:
         report.problems.extend(result.problems)
         if result.entry is not None:
             report.entries.append(result.entry)
-    report.problems.extend(duplicate_slugs(BuildState(taxonomy, entries=report.entries)))
+    report.problems.extend(cross_file_problems(report.entries))
     report.problems.sort()
     return report

@@ -39,15 +39,35 @@ def start_run(pelican: Pelican) -> type[CatalogueGenerator]:
 def stop_on_problems(generators: list[Any]) -> None:
     """After reading, before writing: any invalid file (or clashing slug) stops the build."""
     state = state_of(generators[0].settings)
-    problems = list(state.problems) + duplicate_slugs(state)
+    problems = list(state.problems) + cross_file_problems(state.entries)
     if problems:
         raise ContentError(problems)
 
 
-def duplicate_slugs(state: BuildState) -> list[Problem]:
+def cross_file_problems(entries: list[Entry]) -> list[Problem]:
+    """Problems no single file shows: clashing slugs, `based_on` naming no entry."""
+    return duplicate_slugs(entries) + unknown_originals(entries)
+
+
+def unknown_originals(entries: list[Entry]) -> list[Problem]:
+    slugs = {e.slug for e in entries}
+    return [
+        Problem(
+            e.source,
+            e.line_of("based_on"),
+            "based_on",
+            f"'{e.innovation.based_on}' bukan slug inovasi di katalog",
+        )
+        for e in entries
+        if e.innovation.based_on is not None
+        and (e.innovation.based_on not in slugs or e.innovation.based_on == e.slug)
+    ]
+
+
+def duplicate_slugs(entries: list[Entry]) -> list[Problem]:
     """One problem per entry whose slug an earlier file (in path order) already uses."""
     by_slug: dict[str, list[Entry]] = defaultdict(list)
-    for entry in sorted(state.entries, key=lambda e: e.source):
+    for entry in sorted(entries, key=lambda e: e.source):
         by_slug[entry.slug].append(entry)
     problems = []
     for slug, entries in by_slug.items():
@@ -55,7 +75,7 @@ def duplicate_slugs(state: BuildState) -> list[Problem]:
         problems.extend(
             Problem(
                 other.source,
-                other.slug_line,
+                other.line_of("slug"),
                 "slug",
                 f"'{slug}' sudah dipakai oleh {first.source}; isi 'slug' dengan nilai lain",
             )

@@ -8,7 +8,7 @@ editors' language, each placed on the line of the offending key.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,13 @@ class Entry:
     innovation: Innovation
     body_html: str
     body_markdown: str
-    slug_line: int = 1  # line of `slug` (or of `title`, which the slug derives from)
+    key_lines: dict[str, int] = field(default_factory=dict)  # line of each top-level key
+
+    def line_of(self, key: str) -> int:
+        """Line of top-level `key`; a derived slug points at `title`."""
+        if key == "slug" and key not in self.key_lines:
+            key = "title"
+        return self.key_lines.get(key, 1)
 
     @property
     def slug(self) -> str:
@@ -90,8 +96,8 @@ def validate_located(
         problems.extend(translate_errors(exc, located, where))
     if problems or innovation is None:
         return LoadResult(None, problems)
-    slug_line = located.lines.get(("slug",)) or located.lines.get(("title",), 1)
-    entry = Entry(where, innovation, render_markdown(parts.body), parts.body, slug_line)
+    key_lines = {str(loc[0]): line for loc, line in located.lines.items() if len(loc) == 1}
+    entry = Entry(where, innovation, render_markdown(parts.body), parts.body, key_lines)
     return LoadResult(entry, [])
 
 
@@ -102,8 +108,8 @@ def translate_errors(exc: ValidationError, located: Located, where: str) -> list
         loc = tuple(error["loc"])
         # Union members add their type name to the location; editors never wrote those.
         loc = tuple(p for p in loc if not _is_union_noise(p))
-        field = dotted(loc) or "front matter"
-        problems.append(Problem(where, located.line_of(loc), field, _message(error, loc)))
+        name = dotted(loc) or "front matter"
+        problems.append(Problem(where, located.line_of(loc), name, _message(error, loc)))
     return _dedupe(problems)
 
 
