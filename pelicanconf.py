@@ -10,6 +10,8 @@ SITE_TAGLINE = (
 )
 SITEURL = ""
 RELATIVE_URLS = True
+# Absolute address used where the web needs one (open data `url`, sitemap, feeds, canonical).
+KATALOG_PUBLIC_URL = "http://localhost:8000"
 
 PATH = "content"
 THEME = "theme"

@@ -86,7 +86,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from katalog.schema import refresh_field_table, write_schema
 
     print(write_schema(Taxonomy.load(args.taxonomy), args.output))
-    for doc in (Path("README.md"), DEFAULT_CONTENT / "pages" / "kontribusi.md"):
+    for doc in (Path("README.md"), *sorted((DEFAULT_CONTENT / "pages").glob("*.md"))):
         if doc.is_file() and refresh_field_table(doc):
             print(doc)
     return 0

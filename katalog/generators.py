@@ -14,13 +14,22 @@ from typing import Any
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from katalog.facets import build_facets
+from katalog.export import innovations_csv, innovations_json
+from katalog.facets import Facet, build_facets
 from katalog.schema import schema_text
 from katalog.state import state_of
+
+ALL_FEED = "feeds/semua.atom.xml"
+FEED_FACETS = ("unit", "bidang")  # one Atom feed per value of these facets
 
 
 def sort_key(article: Any) -> str:
     return article.innovation.title.casefold()
+
+
+def feed_path(facet_key: str, value_slug: str) -> str | None:
+    """Path of the Atom feed of one facet value, or None when that facet has no feeds."""
+    return f"feeds/{facet_key}/{value_slug}.atom.xml" if facet_key in FEED_FACETS else None
 
 
 class CatalogueGenerator(Generator):
@@ -30,8 +39,13 @@ class CatalogueGenerator(Generator):
         state = state_of(self.settings)
         articles = sorted(self.context.get("articles", []), key=sort_key)
         facets = build_facets(articles, state.taxonomy)
-        common = {"facets": facets, "innovations": articles, "total": len(articles)}
+        common = {"facets": facets, "innovations": articles, "total": len(articles), "feed_url": ALL_FEED}
+        self._write_feeds(writer, articles, facets)
+        entries = [a.entry for a in articles]
+        site_url = self.settings["KATALOG_PUBLIC_URL"]
         self._write_data("schema.json", schema_text(state.taxonomy))
+        self._write_data("inovasi.json", innovations_json(entries, site_url))
+        self._write_data("inovasi.csv", innovations_csv(entries, site_url))
         writer.write_file(
             "index.html",
             self.get_template("index"),
@@ -59,7 +73,7 @@ class CatalogueGenerator(Generator):
                     page_name=f"{value.link.url}index",
                     facet=facet,
                     value=value,
-                    **common,
+                    **{**common, "feed_url": feed_path(facet.key, value.link.slug) or ALL_FEED},
                 )
 
     def _write_data(self, name: str, text: str) -> None:
@@ -67,3 +81,18 @@ class CatalogueGenerator(Generator):
         path = Path(self.output_path) / "data" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+    def _write_feeds(self, writer: Writer, articles: list[Any], facets: list[Facet]) -> None:
+        """Atom feeds with absolute URLs: all innovations, and one per unit and per bidang."""
+        public = self.settings["KATALOG_PUBLIC_URL"].rstrip("/")
+        context = {**self.context, "SITEURL": public, "FEED_DOMAIN": public}
+        newest = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+        writer.write_feed(newest, context, ALL_FEED, feed_title="Semua inovasi")
+        for facet in facets:
+            for value in facet.values:
+                path = feed_path(facet.key, value.link.slug)
+                if path is None:
+                    continue
+                items = sorted(value.entries, key=lambda a: (a.date, a.slug), reverse=True)
+                title = f"{facet.label}: {value.link.title or value.link.label}"
+                writer.write_feed(items, context, path, feed_title=title)

@@ -17,6 +17,7 @@ from katalog.reader import KatalogReader
 from katalog.state import STATE_KEY, BuildState, state_of, taxonomy_path
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry
+from katalog.webfiles import write_web_files
 
 
 def use_our_reader(readers: Readers) -> None:
@@ -26,7 +27,7 @@ def use_our_reader(readers: Readers) -> None:
 
 
 def start_run(pelican: Pelican) -> type[CatalogueGenerator]:
-    """Give every run a fresh state (taxonomy re-read) and add the catalogue generator.
+    """Give every run a fresh state (taxonomy re-read) and add our generators.
 
     `get_generators` is the one signal Pelican sends at the start of *every* `run()`,
     including each rebuild of `--autoreload`; `initialized` fires only once per process,
@@ -87,6 +88,8 @@ def duplicate_slugs(entries: list[Entry]) -> list[Problem]:
 def register() -> None:
     # Start of every run: fresh BuildState (taxonomy, problems); home and facet pages.
     signals.get_generators.connect(start_run)
+    # After every page is written: sitemap.xml and robots.txt list them all.
+    signals.finalized.connect(write_web_files)
     # Our reader validates front matter against the model.
     signals.readers_init.connect(use_our_reader)
     # Abort before any page is written when any content is invalid.

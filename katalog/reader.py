@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from katalog import frontmatter
 from katalog.errors import Problem
 from katalog.frontmatter import FrontMatterError
+from katalog.history import git_dates, last_changed
 from katalog.model import StaticPage
 from katalog.render import render_markdown
 from katalog.state import state_of
@@ -53,10 +54,18 @@ class KatalogReader(BaseReader):
                 "date": SafeDatetime(year, 1, 1),
                 "entry": entry,
                 "innovation": innovation,
-                "view": EntryView.of(entry, state.taxonomy),
+                "view": EntryView.of(
+                    entry, state.taxonomy, self.settings["KATALOG_PUBLIC_URL"], self._changed(path)
+                ),
             }
             return entry.body_html, metadata
         return self._read_page(path, state.problems)
+
+    def _changed(self, path: Path) -> dt.datetime:
+        state = state_of(self.settings)
+        if state.changed is None:
+            state.changed = git_dates(Path(self.settings["PATH"]))
+        return last_changed(path, state.changed)
 
     def _read_page(self, path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]]:
         where = display_path(path)

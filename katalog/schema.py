@@ -40,13 +40,29 @@ def field_table() -> str:
     return "\n".join(lines)
 
 
+COLUMNS_START = "<!-- columns:start (katalog schema) -->"
+COLUMNS_END = "<!-- columns:end -->"
+
+
+def column_table() -> str:
+    """Markdown table of the CSV columns of `output/data/inovasi.csv`."""
+    from katalog.export import COLUMNS  # export imports this module's model too
+
+    rows = [("slug", "Alamat halaman inovasi"), *((c.name, c.description) for c in COLUMNS)]
+    rows.append(("url", "Alamat lengkap halaman inovasi"))
+    return "\n".join(["| Kolom | Isi |", "|---|---|", *(f"| `{n}` | {d} |" for n, d in rows)])
+
+
 def refresh_field_table(path: Path) -> bool:
-    """Replace the table between the markers in `path`; True when the file changed."""
-    text = path.read_text(encoding="utf-8")
-    head, _, rest = text.partition(FIELDS_START)
-    _, _, tail = rest.partition(FIELDS_END)
-    if not rest:
-        return False
-    new = f"{head}{FIELDS_START}\n{field_table()}\n{FIELDS_END}{tail}"
+    """Replace the generated tables between their markers in `path`; True when it changed."""
+    text = new = path.read_text(encoding="utf-8")
+    for start, end, table in (
+        (FIELDS_START, FIELDS_END, field_table),
+        (COLUMNS_START, COLUMNS_END, column_table),
+    ):
+        head, _, rest = new.partition(start)
+        _, _, tail = rest.partition(end)
+        if rest:
+            new = f"{head}{start}\n{table()}\n{end}{tail}"
     path.write_text(new, encoding="utf-8")
     return new != text

@@ -7,6 +7,7 @@ all of them without a module-level global (which would leak between builds in te
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ class BuildState:
     taxonomy: Taxonomy
     problems: list[Problem] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    changed: dict[Path, dt.datetime] | None = None  # git commit times, read once per run
 
 
 def taxonomy_path(settings: dict[str, Any]) -> Path:

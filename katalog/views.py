@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from katalog.facets import Link, links_of
+from katalog.seo import canonical_url, json_ld
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry
 
@@ -15,10 +17,22 @@ class EntryView:
 
     url: str
     links: dict[str, list[Link]]
+    canonical: str = ""
+    modified: dt.datetime | None = None
+    json_ld: str = ""
 
     @classmethod
-    def of(cls, entry: Entry, taxonomy: Taxonomy) -> EntryView:
-        return cls(url=f"inovasi/{entry.slug}/", links=links_of(entry.innovation, taxonomy))
+    def of(
+        cls, entry: Entry, taxonomy: Taxonomy, public_url: str = "", modified: dt.datetime | None = None
+    ) -> EntryView:
+        modified = modified or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+        return cls(
+            url=f"inovasi/{entry.slug}/",
+            links=links_of(entry.innovation, taxonomy),
+            canonical=canonical_url(entry, public_url),
+            modified=modified,
+            json_ld=json_ld(entry, public_url, modified),
+        )
 
     @property
     def unit(self) -> Link:

@@ -22,9 +22,16 @@ class _Collector(HTMLParser):
             self.lang = values.get("lang")
         if tag == "a" and values.get("href"):
             self.links.append(values["href"] or "")
-        if tag in {"link", "img", "iframe", "source"}:
+        # Resources the browser fetches; <link rel="canonical|alternate"> are only references.
+        fetched_link = tag == "link" and (values.get("rel") or "") in {
+            "stylesheet",
+            "icon",
+            "preload",
+            "manifest",
+        }
+        if fetched_link or tag in {"img", "iframe", "source"}:
             self.resources.append(values.get("href") or values.get("src") or "")
-        if tag == "script":
+        if tag == "script" and values.get("type") != "application/ld+json":  # data, never run
             self.scripts += 1
             self.resources.append(values.get("src") or "")
         self.handlers.extend(name for name, _ in attrs if name.startswith("on"))

@@ -52,7 +52,7 @@ def test_pages_are_indonesian_and_self_contained(fixture_site: Path) -> None:
         assert parsed.lang == "id", page
         external = [r for r in parsed.resources if r.startswith(("http:", "https:", "//"))]
         assert external == [], page
-        assert parsed.scripts == 0, page
+        assert parsed.scripts == 0, page  # JSON-LD data blocks are not scripts
 
 
 def test_internal_links_resolve(fixture_site: Path) -> None:

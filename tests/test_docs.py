@@ -40,6 +40,13 @@ def test_field_tables_are_current() -> None:
         assert f"{FIELDS_START}\n{field_table()}\n{FIELDS_END}" in text, f"run `katalog schema` ({doc.name})"
 
 
+def test_open_data_page_documents_every_csv_column() -> None:
+    from katalog.schema import COLUMNS_END, COLUMNS_START, column_table
+
+    page = (ROOT / "content" / "pages" / "data-terbuka.md").read_text(encoding="utf-8")
+    assert f"{COLUMNS_START}\n{column_table()}\n{COLUMNS_END}" in page, "run `katalog schema`"
+
+
 def test_editors_guide_explains_every_key() -> None:
     from katalog.model import Innovation, Replication
 
