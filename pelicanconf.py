@@ -21,6 +21,8 @@ DEFAULT_DATE = (2000, 1, 1)
 
 PLUGINS = ["katalog.plugin"]
 KATALOG_TAXONOMY = "taxonomy.yaml"  # relative to PATH
+KATALOG_INDEX_DIR = ".katalog/whoosh"  # the Whoosh index of `katalog search` (never published)
+KATALOG_STALE_AFTER_DAYS = 365  # entries not re-verified for longer are flagged
 
 ARTICLE_PATHS = ["inovasi"]
 ARTICLE_URL = "inovasi/{slug}/"

@@ -5,25 +5,25 @@ parser run the same chain, and small enough (a regular expression, two word list
 affix stripper) to be ported token for token to the browser's search; the golden file
 ``tests/fixtures/analysis/golden.tsv`` is the contract both must meet.
 
-Why an algorithmic stemmer of our own (findings of ``bench/compare_stemmers.py`` on the 30
-real entries, 1 300 distinct words):
+Why an algorithmic stemmer of our own (``bench/compare_stemmers.py`` on the 30 real
+entries, 720 distinct words of five letters or more):
 
-- Sastrawi is dictionary-based (30 000 roots): it cannot be ported to a few kilobytes of
-  JavaScript, and it still mangles words missing from its dictionary: ``diseminasi`` ->
-  ``mas``, ``deregulasi`` -> ``regulas``, ``kemayoran`` -> ``mayor``, ``kemensetneg`` ->
-  ``mensetneg``, ``pemantauan`` -> ``pantau`` but ``pengunjung`` -> ``unjung``.
-- Snowball's Indonesian stemmer (Tala's algorithm) is portable but strips ``di-``/``ke-``/
-  ``me-`` off loanwords and names: ``digitalisasi`` -> ``gitalisasi``, ``diseminasi`` ->
-  ``seminasi``, ``kemayoran`` -> ``mayor``, ``teknologi`` -> ``teknolog``, ``media`` ->
-  ``med``; and it drops the nasal's root consonant: ``pengunjung`` -> ``unjung``,
-  ``menulis`` -> ``ulis``, ``penilaian`` -> ``ilaian``, so they never meet their roots.
-- Ours follows Snowball, plus: a protected list (``content/kata-dilindungi.txt``) that is
-  never stemmed and that also stops stripping when a remainder is on it (``dikelola`` ->
-  ``kelola``); both readings after a nasal prefix and a vowel (``pengunjung`` ->
-  ``unjung`` + ``kunjung``, ``penilaian`` -> ``nilai`` + ``tilai``), emitted at one
-  position; ``-i`` kept after ``a`` (``tunai``, ``nilai``, ``sampai`` are roots);
-  ``se-`` stripped only before consonant + vowel (``sendiri`` stays). Over-stemming left
-  in place is symmetric (query and index stem alike) and only costs precision.
+- Sastrawi is dictionary-based (~30 000 roots): too big to port to the browser, and it
+  still over-stems words missing from its dictionary: ``diseminasi`` -> ``mas``,
+  ``memenangi`` -> ``tang``, ``berbasis`` -> ``bas``, ``kemayoran`` -> ``mayor``.
+- Snowball's Indonesian stemmer (Tala) is portable but strips ``di-``/``ke-``/``me-`` off
+  loanwords and names (``digitalisasi`` -> ``gitalisasi``, ``diskusi`` -> ``skusi``,
+  ``media`` -> ``dia``, ``menteri`` -> ``teri``, ``berita`` -> ``ita``, ``kelola`` ->
+  ``lola``), cuts particles off roots (``majalah`` -> ``maja``, ``berlaku`` -> ``berla``)
+  and drops the root consonant a nasal swallowed (``pengunjung`` -> ``unjung``,
+  ``penilaian`` -> ``ilai``, ``berencana`` -> ``encana``).
+- Ours follows Snowball's order, plus: the protected list ``content/kata-dilindungi.txt``
+  (never stemmed, and stripping stops at a protected remainder: ``dikelola`` ->
+  ``kelola``); both readings after meN-/peN-/ber-/per- + vowel at one position
+  (``pengunjung`` -> ``unjung kunjung``); particles only after a vowel and only when three
+  syllables remain (``pemerintah``, ``majalah`` keep their ending); ``-i`` kept after ``a``
+  (``tunai``, ``nilai``); ``se-`` only in the confix ``se-...-nya`` (``selanjutnya``).
+  Remaining over-stemming is symmetric (query and index alike) and costs only precision.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from pathlib import Path
 
 import yaml
 from whoosh.analysis import (
+    Analyzer,
     CompositeAnalyzer,
     Filter,
     LowercaseFilter,
@@ -43,6 +44,8 @@ from whoosh.analysis import (
     StopFilter,
     Token,
 )
+
+from katalog.errors import ContentError, Problem
 
 # Bump when the chain changes in a way that changes index terms; stored with the index.
 ALGORITHM_VERSION = "id-1"
@@ -60,19 +63,17 @@ BOUND_PREFIXES = frozenset(
     {"non", "pra", "pasca", "antar", "multi", "semi", "swa", "anti", "inter", "sub", "super", "ultra"}
 )
 
-STOP_WORDS = frozenset(
-    """
-    ada adalah agar akan akan-tetapi aku anda antara apa apabila atas atau bagai bagaimana
-    bagi bahkan bahwa baik banyak beberapa begitu belum bersama beserta bila bisa boleh
-    bukan dalam dan dapat dari daripada demikian dengan di dia hal hanya harus hingga ia
-    ialah ini itu jadi jika juga justru kalau kami kamu karena ke kemudian kepada ketika
-    kita lagi lain lalu lebih maka masih melalui mereka meski meskipun mungkin namun nya
-    oleh pada para per perlu pula pun saat saja salah sampai sangat satu saya sebagai semua
-    sebelum sedang sehingga sejak selain selama seperti serta setelah setiap siapa sudah supaya
-    tanpa tapi telah tentang terhadap tersebut tetapi tidak untuk walau walaupun yaitu
-    yakni yang
-    """.split()
-)
+_STOP_TEXT = """
+ada adalah agar akan aku anda antara apa apabila atas atau bagai bagaimana bagi bahkan
+bahwa baik banyak beberapa begitu belum bersama beserta bila bisa boleh bukan dalam dan
+dapat dari daripada demikian dengan di dia hal hanya harus hingga ia ialah ini itu jadi
+jika juga justru kalau kami kamu karena ke kemudian kepada ketika kita lagi lain lalu
+lebih maka masih melalui mereka meski meskipun mungkin namun nya oleh pada para per perlu
+pula pun saat saja salah sampai sangat satu saya sebagai sebelum sedang sehingga sejak
+selain selama semua seperti serta setelah setiap siapa sudah supaya tanpa tapi telah
+tentang terhadap tersebut tetapi tidak untuk walau walaupun yaitu yakni yang
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 VOWELS = frozenset("aeiou")
 PARTICLES = ("kah", "lah", "tah", "pun")
@@ -176,10 +177,14 @@ def _without_first_order(word: str, protected: frozenset[str]) -> list[str]:
 
 
 def _strip_inflection(word: str) -> str:
-    """Drop -nya, or a particle/-ku/-mu when three syllables remain (majalah, berlaku stay)."""
+    """Drop -nya, or a particle/-ku/-mu when three syllables remain (majalah, berlaku stay).
+
+    A particle must follow a vowel (apakah, meskipun): "pemerintah" has no "-tah".
+    """
     for ending in PARTICLES:
-        if word.endswith(ending) and measure(word[: -len(ending)]) > 2:
-            word = word[: -len(ending)]
+        rest = word[: -len(ending)]
+        if word.endswith(ending) and measure(rest) > 2 and rest[-1] in VOWELS:
+            word = rest
             break
     if word.endswith("nya") and measure(word[:-3]) >= 1:
         return word[:-3]
@@ -215,6 +220,20 @@ def stem(word: str, protected: Iterable[str] | None = None) -> list[str]:
     """
     words = default_protected() if protected is None else frozenset(protected)
     return list(_stem(word, words))
+
+
+class WordTokenizer(RegexTokenizer):
+    """Words with their inner hyphens; positions always recorded.
+
+    Later filters put several variants at one position and de-duplicate by position, so
+    positions are needed even when the caller (a frequency-only field) did not ask.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(TOKEN_PATTERN)
+
+    def __call__(self, value: str, positions: bool = False, **kwargs: object) -> Iterator[Token]:
+        return super().__call__(value, positions=True, **kwargs)
 
 
 class HyphenFilter(Filter):
@@ -270,13 +289,18 @@ class IndonesianStemFilter(Filter):
     __hash__ = None  # type: ignore[assignment]  # mutable-looking filter, like Whoosh's own
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        position, seen = None, set()
         for token in tokens:
             if token.stopped:
                 yield token
                 continue
+            if token.pos != position:
+                position, seen = token.pos, set()
             for candidate in _stem(token.text, self.protected):
-                token.text = candidate
-                yield token
+                if candidate not in seen:
+                    seen.add(candidate)
+                    token.text = candidate
+                    yield token
 
 
 def load_protected(path: Path = PROTECTED_FILE) -> frozenset[str]:
@@ -293,21 +317,25 @@ def default_protected() -> frozenset[str]:
 
 
 def analyzer(
-    protected: Iterable[str] | None = None, stop_words: Iterable[str] = STOP_WORDS
+    protected: Iterable[str] | None = None, stop_words: Iterable[str] = STOP_WORDS, stemming: bool = True
 ) -> CompositeAnalyzer:
     """The chain for index and query: tokenise, lower-case, hyphen variants, stop, stem.
 
     Stop words are removed without renumbering, so variants sharing a position stay
-    together and phrase positions still count the removed words.
+    together and phrase positions still count the removed words. `stemming=False` gives
+    the surface words that typo matching compares against ("negri" is one edit from
+    "negeri" but two from its stem "neger").
     """
-    words = default_protected() if protected is None else frozenset(protected)
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
+    chain = (
+        WordTokenizer()
         | LowercaseFilter()
         | HyphenFilter()
         | StopFilter(stoplist=frozenset(stop_words), minsize=2, renumber=False)
-        | IndonesianStemFilter(words)
     )
+    if not stemming:
+        return chain
+    words = default_protected() if protected is None else frozenset(protected)
+    return chain | IndonesianStemFilter(words)
 
 
 def analyzer_version(protected: Iterable[str] | None = None) -> str:
@@ -324,10 +352,10 @@ def analyse(text: str, protected: Iterable[str] | None = None) -> list[str]:
     return [token.text for token in analyzer(protected)(text, mode="index")]
 
 
-def analyse_positions(text: str, protected: Iterable[str] | None = None) -> list[list[str]]:
-    """Token texts grouped by position: the alternatives a query term may match."""
+def token_groups(chain: Analyzer, text: str) -> list[list[str]]:
+    """Token texts of `text` grouped by position: the alternatives one query word may match."""
     groups: dict[int, list[str]] = {}
-    for token in analyzer(protected)(text, positions=True, mode="query"):
+    for token in chain(text, positions=True, mode="query"):
         group = groups.setdefault(token.pos, [])
         if token.text not in group:
             group.append(token.text)
@@ -341,14 +369,13 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, list[str]]:
     """Acronym -> expansions from ``content/sinonim.yaml``; a malformed file raises."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
-        msg = f"{path}: harus berupa pasangan akronim: kepanjangan"
-        raise ValueError(msg)
+        raise ContentError([Problem(str(path), 1, "sinonim", "harus berupa pasangan akronim: kepanjangan")])
     synonyms: dict[str, list[str]] = {}
     for key, value in data.items():
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str) and v.strip() for v in values):
-            msg = f"{path}: {key}: kepanjangan harus berupa teks atau daftar teks"
-            raise ValueError(msg)
+            message = "kepanjangan harus berupa teks atau daftar teks"
+            raise ContentError([Problem(str(path), 1, str(key), message)])
         synonyms[str(key).lower()] = [v.lower() for v in values]
     return synonyms
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from katalog.errors import Problem, UsageError
+from katalog.freshness import DEFAULT_MAX_AGE_DAYS, stale_warnings
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry, load_entry
 
@@ -16,6 +18,14 @@ class CheckReport:
     files: int = 0
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.warning)
 
     @property
     def invalid_files(self) -> int:
@@ -36,8 +46,16 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def check_files(files: Iterable[Path], taxonomy: Taxonomy) -> CheckReport:
-    """Validate each file and the slugs across them; collect every problem, stop at none."""
+def check_files(
+    files: Iterable[Path],
+    taxonomy: Taxonomy,
+    today: dt.date | None = None,
+    stale_after_days: int = DEFAULT_MAX_AGE_DAYS,
+) -> CheckReport:
+    """Validate each file and the slugs across them; collect every problem, stop at none.
+
+    Entries not re-verified within `stale_after_days` add warnings, which never fail a check.
+    """
     from katalog.plugin import cross_file_problems
 
     report = CheckReport()
@@ -48,5 +66,6 @@ def check_files(files: Iterable[Path], taxonomy: Taxonomy) -> CheckReport:
         if result.entry is not None:
             report.entries.append(result.entry)
     report.problems.extend(cross_file_problems(report.entries))
+    report.problems.extend(stale_warnings(report.entries, today or dt.date.today(), stale_after_days))
     report.problems.sort()
     return report

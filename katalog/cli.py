@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="periksa berkas inovasi tanpa membangun situs")
     check.add_argument("paths", nargs="*", type=Path, help="berkas atau folder (bawaan: content/inovasi)")
     check.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+    check.add_argument(
+        "--stale-after",
+        type=int,
+        default=365,
+        metavar="HARI",
+        help="peringatkan entri yang lebih lama belum diverifikasi",
+    )
 
     new = commands.add_parser("new", help="buat berkas inovasi baru yang lengkap dengan komentar")
     new.add_argument("title", help="judul inovasi")
@@ -39,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="tulis ulang JSON Schema dan tabel kunci di dokumentasi")
     schema.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
     schema.add_argument("--output", type=Path, default=Path("schema/innovation.schema.json"))
+
+    search = commands.add_parser("search", help="cari di indeks Whoosh dari build terakhir")
+    search.add_argument("query", help="kata pencarian")
+    search.add_argument("--limit", type=int, default=10, help="jumlah hasil paling banyak (bawaan 10)")
+    search.add_argument("--json", action="store_true", help="cetak hasil sebagai JSON")
+    search.add_argument("--unit", help="slug unit kerja, mis. biro-ktln")
+    search.add_argument("--bidang", help="slug bidang, mis. keuangan")
+    search.add_argument("--jenis", help="digitalisasi, deregulasi, atau debirokratisasi")
+    search.add_argument("--tahun", type=int, help="tahun, mis. 2018")
+    search.add_argument("--index", type=Path, default=Path(".katalog/whoosh"), help="folder indeks")
 
     build = commands.add_parser("build", help="bangun situs ke output/ (sama dengan `make html`)")
     build.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
@@ -51,13 +68,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     paths = args.paths or [DEFAULT_CONTENT / "inovasi"]
     files = collect_files(paths)
-    report = check_files(files, Taxonomy.load(args.taxonomy))
+    report = check_files(files, Taxonomy.load(args.taxonomy), stale_after_days=args.stale_after)
     for problem in report.problems:
         print(problem)
+    warnings = f" ({report.warnings} peringatan)" if report.warnings else ""
     if report.invalid_files:
-        print(f"{report.invalid_files} dari {report.files} berkas bermasalah.", file=sys.stderr)
+        print(f"{report.invalid_files} dari {report.files} berkas bermasalah{warnings}.", file=sys.stderr)
         return 1
-    print(f"{report.files} berkas diperiksa, semuanya sah.", file=sys.stderr)
+    print(f"{report.files} berkas diperiksa, semuanya sah{warnings}.", file=sys.stderr)
     return 0
 
 
@@ -92,7 +110,40 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new, "build": cmd_build, "schema": cmd_schema}
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+
+    from katalog.index import VERSION_FILE
+    from katalog.search import search
+
+    if args.limit < 1:
+        message = "--limit harus 1 atau lebih"
+        raise UsageError(message)
+    if not (args.index / VERSION_FILE).is_file():
+        message = f"indeks '{args.index}' belum ada; jalankan `make html` dahulu"
+        raise UsageError(message)
+    hits = search(args.index, args.query, args.limit, args.unit, args.bidang, args.jenis, args.tahun)
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print(f"Tidak ada hasil untuk '{args.query}'.")
+        return 0
+    width = max(len(h.slug) for h in hits)
+    print(f"{'#':>2}  {'skor':>6}  {'slug':<{width}}  judul")
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank:>2}  {hit.score:>6.2f}  {hit.slug:<{width}}  {hit.title}")
+    return 0
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "new": cmd_new,
+    "build": cmd_build,
+    "schema": cmd_schema,
+    "search": cmd_search,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

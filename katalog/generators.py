@@ -8,6 +8,7 @@ facet pages at ``<facet>/<slug>/``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,12 @@ from pelican.writers import Writer
 
 from katalog.export import innovations_csv, innovations_json
 from katalog.facets import Facet, build_facets
+from katalog.freshness import max_age
 from katalog.schema import schema_text
 from katalog.state import state_of
 
 ALL_FEED = "feeds/semua.atom.xml"
+STALE_PAGE = "perlu-diperbarui/"
 FEED_FACETS = ("unit", "bidang")  # one Atom feed per value of these facets
 
 
@@ -39,7 +42,13 @@ class CatalogueGenerator(Generator):
         state = state_of(self.settings)
         articles = sorted(self.context.get("articles", []), key=sort_key)
         facets = build_facets(articles, state.taxonomy)
-        common = {"facets": facets, "innovations": articles, "total": len(articles), "feed_url": ALL_FEED}
+        common = {
+            "facets": facets,
+            "innovations": articles,
+            "total": len(articles),
+            "feed_url": ALL_FEED,
+            "stale_count": sum(1 for a in articles if a.view.stale_note),
+        }
         self._write_feeds(writer, articles, facets)
         entries = [a.entry for a in articles]
         site_url = self.settings["KATALOG_PUBLIC_URL"]
@@ -52,6 +61,20 @@ class CatalogueGenerator(Generator):
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             page_name="index",
+            **common,
+        )
+        stale = sorted(
+            (a for a in articles if a.view.stale_note),
+            key=lambda a: (a.innovation.last_verified or dt.date.min, sort_key(a)),
+        )
+        writer.write_file(
+            f"{STALE_PAGE}index.html",
+            self.get_template("perlu_diperbarui"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            page_name=f"{STALE_PAGE}index",
+            stale=stale,
+            max_age_days=max_age(self.settings),
             **common,
         )
         for facet in facets:

@@ -9,11 +9,14 @@ from collections import defaultdict
 from typing import Any
 
 from pelican import Pelican, signals
+from pelican.generators import ArticlesGenerator
 from pelican.readers import Readers
 
 from katalog.errors import ContentError, Problem
 from katalog.generators import CatalogueGenerator
 from katalog.reader import KatalogReader
+from katalog.related import index_and_relate
+from katalog.replication_pages import ReplicationGenerator
 from katalog.state import STATE_KEY, BuildState, state_of, taxonomy_path
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry
@@ -26,7 +29,7 @@ def use_our_reader(readers: Readers) -> None:
     readers.reader_classes["md"] = KatalogReader
 
 
-def start_run(pelican: Pelican) -> type[CatalogueGenerator]:
+def start_run(pelican: Pelican) -> tuple[type[CatalogueGenerator], type[ReplicationGenerator]]:
     """Give every run a fresh state (taxonomy re-read) and add our generators.
 
     `get_generators` is the one signal Pelican sends at the start of *every* `run()`,
@@ -34,15 +37,22 @@ def start_run(pelican: Pelican) -> type[CatalogueGenerator]:
     so state kept from it would accumulate entries across rebuilds.
     """
     pelican.settings[STATE_KEY] = BuildState(taxonomy=Taxonomy.load(taxonomy_path(pelican.settings)))
-    return CatalogueGenerator
+    return (CatalogueGenerator, ReplicationGenerator)
 
 
-def stop_on_problems(generators: list[Any]) -> None:
-    """After reading, before writing: any invalid file (or clashing slug) stops the build."""
-    state = state_of(generators[0].settings)
+def after_reading(generators: list[Any]) -> None:
+    """After reading, before writing: stop on any invalid file, else index and relate.
+
+    One handler, not two, because the order matters (never index invalid content) and
+    blinker does not promise an order between receivers of one signal.
+    """
+    settings = generators[0].settings
+    state = state_of(settings)
     problems = list(state.problems) + cross_file_problems(state.entries)
     if problems:
         raise ContentError(problems)
+    articles = next((g.articles for g in generators if isinstance(g, ArticlesGenerator)), [])
+    index_and_relate(articles, state, settings)
 
 
 def cross_file_problems(entries: list[Entry]) -> list[Problem]:
@@ -92,5 +102,6 @@ def register() -> None:
     signals.finalized.connect(write_web_files)
     # Our reader validates front matter against the model.
     signals.readers_init.connect(use_our_reader)
-    # Abort before any page is written when any content is invalid.
-    signals.all_generators_finalized.connect(stop_on_problems)
+    # Before any page is written: abort on invalid content, else update the search index
+    # and compute "Inovasi serupa" for every innovation page.
+    signals.all_generators_finalized.connect(after_reading)

@@ -54,9 +54,7 @@ class KatalogReader(BaseReader):
                 "date": SafeDatetime(year, 1, 1),
                 "entry": entry,
                 "innovation": innovation,
-                "view": EntryView.of(
-                    entry, state.taxonomy, self.settings["KATALOG_PUBLIC_URL"], self._changed(path)
-                ),
+                "view": EntryView.of(entry, state.taxonomy, self.settings, self._changed(path)),
             }
             return entry.body_html, metadata
         return self._read_page(path, state.problems)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from katalog.facets import Link, links_of
+from katalog.freshness import max_age, stale_note, today
 from katalog.seo import canonical_url, json_ld
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry
@@ -20,11 +23,18 @@ class EntryView:
     canonical: str = ""
     modified: dt.datetime | None = None
     json_ld: str = ""
+    stale_note: str | None = None  # shown on the page and listed on perlu-diperbarui/
 
     @classmethod
     def of(
-        cls, entry: Entry, taxonomy: Taxonomy, public_url: str = "", modified: dt.datetime | None = None
+        cls,
+        entry: Entry,
+        taxonomy: Taxonomy,
+        settings: Mapping[str, Any],
+        modified: dt.datetime | None = None,
     ) -> EntryView:
+        """Everything a page shows about `entry` beyond the model itself."""
+        public_url = settings.get("KATALOG_PUBLIC_URL", "")
         modified = modified or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
         return cls(
             url=f"inovasi/{entry.slug}/",
@@ -32,6 +42,7 @@ class EntryView:
             canonical=canonical_url(entry, public_url),
             modified=modified,
             json_ld=json_ld(entry, public_url, modified),
+            stale_note=stale_note(entry.innovation, today(settings), max_age(settings)),
         )
 
     @property

@@ -30,9 +30,14 @@ def taxonomy() -> Taxonomy:
     return Taxonomy.load(TAXONOMY)
 
 
-def build_site(content: Path, output: Path) -> BuildReport:
+def build_site(content: Path, output: Path, **settings: object) -> BuildReport:
     """Build `content` (a folder with inovasi/ and pages/) with the project's settings."""
-    overrides = {"PATH": str(content.resolve()), "KATALOG_TAXONOMY": str(TAXONOMY)}
+    overrides = {
+        "PATH": str(content.resolve()),
+        "KATALOG_TAXONOMY": str(TAXONOMY),
+        "KATALOG_INDEX_DIR": str(output.parent / ".katalog-whoosh"),
+        **settings,
+    }
     return build(ROOT / "pelicanconf.py", output, overrides)
 
 

@@ -12,6 +12,7 @@ class _Collector(HTMLParser):
         self.links: list[str] = []
         self.resources: list[str] = []
         self.scripts = 0
+        self.inline_scripts = 0
         self.handlers: list[str] = []
         self.text: list[str] = []
         self.lang: str | None = None
@@ -33,7 +34,10 @@ class _Collector(HTMLParser):
             self.resources.append(values.get("href") or values.get("src") or "")
         if tag == "script" and values.get("type") != "application/ld+json":  # data, never run
             self.scripts += 1
-            self.resources.append(values.get("src") or "")
+            if values.get("src"):
+                self.resources.append(values["src"] or "")
+            else:
+                self.inline_scripts += 1
         self.handlers.extend(name for name, _ in attrs if name.startswith("on"))
 
     def handle_data(self, data: str) -> None:

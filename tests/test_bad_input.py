@@ -86,7 +86,7 @@ EXPECTED: dict[str, list[str]] = {
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_bad_file_reports_exact_lines(name: str, taxonomy: Taxonomy) -> None:
     report = check_files([FIXTURES / "bad" / f"{name}.md"], taxonomy)
-    assert [str(p) for p in report.problems] == EXPECTED[name]
+    assert [str(p) for p in report.errors] == EXPECTED[name]
     assert report.invalid_files == 1
 
 
@@ -98,7 +98,7 @@ def test_every_bad_fixture_has_an_expectation() -> None:
 def test_duplicate_slug_names_both_files(taxonomy: Taxonomy) -> None:
     files = collect_files([FIXTURES / "bad" / "slug-duplicate"])
     report = check_files(files, taxonomy)
-    assert [str(p) for p in report.problems] == [
+    assert [str(p) for p in report.errors] == [
         f"{BAD}/slug-duplicate/b.md:3: slug: 'inovasi-contoh' sudah dipakai oleh "
         f"{BAD}/slug-duplicate/a.md; isi 'slug' dengan nilai lain"
     ]
@@ -106,5 +106,5 @@ def test_duplicate_slug_names_both_files(taxonomy: Taxonomy) -> None:
 
 def test_good_fixture_is_valid(taxonomy: Taxonomy) -> None:
     report = check_files([FIXTURES / "good" / "minimal.md"], taxonomy)
-    assert report.problems == []
+    assert report.errors == []
     assert [e.slug for e in report.entries] == ["inovasi-contoh"]

@@ -47,12 +47,13 @@ def test_home_lists_every_innovation_with_count(fixture_site: Path) -> None:
 
 
 def test_pages_are_indonesian_and_self_contained(fixture_site: Path) -> None:
+    """Every page: lang="id", nothing fetched from another host, no inline script."""
     for page in fixture_site.rglob("*.html"):
         parsed = parse(page)
         assert parsed.lang == "id", page
         external = [r for r in parsed.resources if r.startswith(("http:", "https:", "//"))]
         assert external == [], page
-        assert parsed.scripts == 0, page  # JSON-LD data blocks are not scripts
+        assert parsed.inline_scripts == 0, page  # own files only (JSON-LD data blocks are not scripts)
 
 
 def test_internal_links_resolve(fixture_site: Path) -> None:
@@ -105,7 +106,11 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
         build_site(content, output)
     assert [p.field for p in info.value.problems] == ["year"]
     assert tree(output) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]  # no staging left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".katalog-whoosh",
+        "content",
+        "output",
+    ]  # no staging left
 
 
 def test_successful_rebuild_replaces_output(tmp_path: Path) -> None:
@@ -191,8 +196,26 @@ def test_repeated_runs_of_one_pelican_do_not_accumulate(tmp_path: Path) -> None:
         "PATH": str(FIXTURES / "site"),
         "KATALOG_TAXONOMY": str(ROOT / "content" / "taxonomy.yaml"),
         "OUTPUT_PATH": str(tmp_path / "out"),
+        "KATALOG_INDEX_DIR": str(tmp_path / "whoosh"),
     }
     pelican = Pelican(load_settings(ROOT / "pelicanconf.py", overrides))
     pelican.run()
     pelican.run()
     assert len(state_of(pelican.settings).entries) == 3
+
+
+def test_similar_innovations_on_real_pages(real_site: Path, taxonomy: Taxonomy) -> None:
+    import re
+
+    for entry in real_entries(taxonomy):
+        html = (real_site / "inovasi" / entry.slug / "index.html").read_text(encoding="utf-8")
+        section = re.search(r'<ul class="similar">(.*?)</ul>', html)
+        assert section, entry.slug
+        targets = re.findall(r'href="\.\./\.\./inovasi/([a-z0-9-]+)/"', section.group(1))
+        assert 1 <= len(targets) <= 5
+        assert entry.slug not in targets
+        assert len(set(targets)) == len(targets)
+    simpel = (real_site / "inovasi" / "simpel" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../inovasi/simpel-mobile/"' in re.search(
+        r'<ul class="similar">(.*?)</ul>', simpel
+    ).group(1)

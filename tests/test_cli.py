@@ -47,7 +47,7 @@ def test_new_writes_a_valid_commented_scaffold(tmp_path: Path, taxonomy: Taxonom
     path = tmp_path / "layanan-surat-elektronik.md"
     text = path.read_text(encoding="utf-8")
     report = check_files([path], taxonomy)
-    assert report.problems == []
+    assert report.errors == []
     assert report.entries[0].innovation.title == "Layanan Surat Elektronik"
     # Every top-level key is preceded by its Indonesian comment.
     assert "# Tautan sumber publik untuk setiap fakta di entri ini.\nsources:" in text
@@ -69,3 +69,28 @@ def test_scaffold_lists_every_model_field() -> None:
         assert f"\n{name}:" in text
     for name in Replication.model_fields:
         assert f"\n  {name}:" in text
+
+
+def test_search_json_contract(fixture_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    index = fixture_site.parent / ".katalog-whoosh"
+    assert main(["search", "perjalanan dinas", "--json", "--index", str(index)]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["slug"] == "simpel"
+    assert set(hits[0]) >= {"slug", "title", "url", "score"}
+    assert hits[0]["url"] == "inovasi/simpel/"
+
+
+def test_search_table_limit_and_facets(fixture_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index = str(fixture_site.parent / ".katalog-whoosh")
+    assert main(["search", "istana untuk rakyat", "--limit", "1", "--index", index]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].split()[2] == "istura"
+    assert main(["search", "istana untuk rakyat", "--unit", "biro-ktln", "--index", index]) == 0
+    assert "Tidak ada hasil" in capsys.readouterr().out
+
+
+def test_search_without_index_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "x", "--index", str(tmp_path / "none")]) == 2
+    assert "belum ada" in capsys.readouterr().err

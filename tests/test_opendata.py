@@ -19,7 +19,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def entries_by_slug(taxonomy: Taxonomy) -> dict:
     report = check_files(collect_files([ROOT / "content" / "inovasi"]), taxonomy)
-    assert report.problems == []
+    assert report.errors == []
     return {e.slug: e for e in report.entries}
 
 
