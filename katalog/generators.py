@@ -55,49 +55,32 @@ class CatalogueGenerator(Generator):
         self._write_data("schema.json", schema_text(state.taxonomy))
         self._write_data("inovasi.json", innovations_json(entries, site_url))
         self._write_data("inovasi.csv", innovations_csv(entries, site_url))
-        writer.write_file(
-            "index.html",
-            self.get_template("index"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            page_name="index",
-            **common,
-        )
+        self._page(writer, "", "index", **common)
         stale = sorted(
             (a for a in articles if a.view.stale_note),
             key=lambda a: (a.innovation.last_verified or dt.date.min, sort_key(a)),
         )
-        writer.write_file(
-            f"{STALE_PAGE}index.html",
-            self.get_template("perlu_diperbarui"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            page_name=f"{STALE_PAGE}index",
-            stale=stale,
-            max_age_days=max_age(self.settings),
-            **common,
+        self._page(
+            writer, STALE_PAGE, "perlu_diperbarui", stale=stale, max_age_days=max_age(self.settings), **common
         )
         for facet in facets:
-            writer.write_file(
-                f"{facet.key}/index.html",
-                self.get_template("facet_index"),
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                page_name=f"{facet.key}/index",
-                facet=facet,
-                **common,
-            )
+            self._page(writer, f"{facet.key}/", "facet_index", facet=facet, **common)
             for value in facet.values:
-                writer.write_file(
-                    f"{value.link.url}index.html",
-                    self.get_template("facet"),
-                    self.context,
-                    relative_urls=self.settings["RELATIVE_URLS"],
-                    page_name=f"{value.link.url}index",
-                    facet=facet,
-                    value=value,
-                    **{**common, "feed_url": feed_path(facet.key, value.link.slug) or ALL_FEED},
+                feed = feed_path(facet.key, value.link.slug) or ALL_FEED
+                self._page(
+                    writer, value.link.url, "facet", facet=facet, value=value, **{**common, "feed_url": feed}
                 )
+
+    def _page(self, writer: Writer, folder: str, template: str, **variables: Any) -> None:
+        """Write ``<folder>index.html`` from `template`; `page_name` drives nav highlighting."""
+        writer.write_file(
+            f"{folder}index.html",
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            page_name=f"{folder}index",
+            **variables,
+        )
 
     def _write_data(self, name: str, text: str) -> None:
         """Write an open-data file under ``output/data/``."""
