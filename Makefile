@@ -6,12 +6,14 @@ OUTPUTDIR ?= output
 CONFFILE ?= pelicanconf.py
 PUBLISHCONF ?= publishconf.py
 PYTEST_ARGS ?=
+N ?= 153,1000
+REPEAT ?= 3
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install html publish check test lint serve devserver clean
+.PHONY: help install html publish check test lint serve devserver clean bench
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,10 +21,10 @@ help: ## show this list
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the project with test extras
+install: $(STAMP) ## create .venv and install the project with test and bench extras
 
 html: $(STAMP) ## build the site into output/ (atomic: a failed build keeps the old output)
 	$(BIN)/katalog build --settings $(CONFFILE) --output $(OUTPUTDIR)
@@ -40,11 +42,14 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-serve: ## serve output/ on http://localhost:$(PORT)
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUTDIR)
+serve: ## serve output/ on http://localhost:$(PORT), with the production security headers
+	$(BIN)/python -m katalog.serve --port $(PORT) --bind 127.0.0.1 --directory $(OUTPUTDIR)
 
-devserver: $(STAMP) ## rebuild on change and serve on http://localhost:$(PORT)
-	$(BIN)/pelican --autoreload --listen --port $(PORT) --settings $(CONFFILE) --output $(OUTPUTDIR) content
+devserver: $(STAMP) ## preview on http://localhost:$(PORT): rebuild on save, reload the page, show errors in it
+	$(BIN)/katalog devserver --port $(PORT) --settings $(CONFFILE) --output $(OUTPUTDIR)
+
+bench: $(STAMP) ## compare with Pelican, Hugo, Pagefind (N=153,1000 REPEAT=3) into docs/benchmarks.md
+	$(BIN)/python -m bench.run --n $(N) --repeat $(REPEAT) --out docs/benchmarks.md
 
 clean: ## remove output/ and build caches
 	rm -rf $(OUTPUTDIR) .katalog

@@ -23,6 +23,7 @@ PLUGINS = ["katalog.plugin"]
 KATALOG_TAXONOMY = "taxonomy.yaml"  # relative to PATH
 KATALOG_INDEX_DIR = ".katalog/whoosh"  # the Whoosh index of `katalog search` (never published)
 KATALOG_STALE_AFTER_DAYS = 365  # entries not re-verified for longer are flagged
+KATALOG_INCLUDE_DRAFTS = True  # `status: draft` entries shown with a DRAF mark (never in publish)
 
 ARTICLE_PATHS = ["inovasi"]
 ARTICLE_URL = "inovasi/{slug}/"
@@ -30,7 +31,7 @@ ARTICLE_SAVE_AS = "inovasi/{slug}/index.html"
 PAGE_PATHS = ["pages"]
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-STATIC_PATHS: list[str] = []
+STATIC_PATHS = ["images"]  # screenshots in the editors' guide (made by scripts/screenshots.py)
 IGNORE_FILES = [".#*", "*~", "*.swp", "README*"]
 
 # The catalogue writes its own home and facet pages (katalog.generators);

@@ -12,3 +12,4 @@ from pelicanconf import *
 SITEURL = os.environ.get("KATALOG_SITEURL", "https://katalog-inovasi.example")
 RELATIVE_URLS = False
 KATALOG_PUBLIC_URL = SITEURL
+KATALOG_INCLUDE_DRAFTS = False  # drafts are validated but never published

@@ -18,6 +18,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from katalog.errors import UsageError
+from katalog.progress import PROGRESS_KEY, Progress, Silent, tracking
 from katalog.state import state_of
 
 logger = logging.getLogger("katalog")
@@ -29,6 +30,7 @@ class BuildReport:
     pages: int
     seconds: float
     output: Path
+    warnings: int = 0  # warnings logged during the build (katalog's and Pelican's)
 
 
 def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -42,10 +44,12 @@ def build(
     settings_file: Path = Path("pelicanconf.py"),
     output: Path | None = None,
     overrides: dict[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site into a temporary folder beside `output`, then replace `output` with it.
 
-    `overrides` replace settings (tests point ``PATH`` at a fixture content tree).
+    `overrides` replace settings (tests point ``PATH`` at a fixture content tree);
+    `progress` shows the build advancing (`katalog.progress`; silent when None).
     """
     started = time.perf_counter()
     overrides = dict(overrides or {})
@@ -54,9 +58,13 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
-        settings = load_settings(settings_file, {**overrides, "OUTPUT_PATH": str(staging)})
-        pelican = Pelican(settings)
-        pelican.run()
+        reporter = progress or Silent()
+        settings = load_settings(
+            settings_file, {**overrides, "OUTPUT_PATH": str(staging), PROGRESS_KEY: reporter}
+        )
+        with tracking(reporter, Path(settings["PATH"])) as warnings:
+            pelican = Pelican(settings)
+            pelican.run()
         state = state_of(pelican.settings)
         pages = sum(1 for _ in staging.rglob("*.html"))
         _swap(staging, target)
@@ -65,7 +73,7 @@ def build(
         raise
     seconds = time.perf_counter() - started
     logger.info("katalog: %s inovasi, %s halaman HTML, %.2f s", len(state.entries), pages, seconds)
-    return BuildReport(len(state.entries), pages, seconds, target)
+    return BuildReport(len(state.entries), pages, seconds, target, warnings.count)
 
 
 def _swap(staging: Path, target: Path) -> None:

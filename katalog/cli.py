@@ -38,10 +38,23 @@ def _parser() -> argparse.ArgumentParser:
         metavar="HARI",
         help="peringatkan entri yang lebih lama belum diverifikasi",
     )
+    check.add_argument(
+        "--links",
+        action="store_true",
+        help="buka juga setiap tautan sumber (perlu internet; tidak saat build)",
+    )
+    check.add_argument("--timeout", type=float, default=10.0, metavar="DETIK", help="batas waktu per tautan")
 
     new = commands.add_parser("new", help="buat berkas inovasi baru yang lengkap dengan komentar")
-    new.add_argument("title", help="judul inovasi")
+    new.add_argument("title", nargs="?", help="judul inovasi (ditanyakan bila dijalankan di terminal)")
+    new.add_argument("--title", dest="title_flag", metavar="JUDUL", help="judul inovasi (sama dengan TITLE)")
+    new.add_argument("--unit", help="unit kerja: nama, slug, atau singkatan dari taxonomy.yaml")
+    new.add_argument("--bidang", help="bidang: nama atau slug dari taxonomy.yaml")
+    new.add_argument("--kind", action="append", help="jenis, dipisah koma (mis. digitalisasi,deregulasi)")
+    new.add_argument("--year", help="tahun pertama tercatat (mis. 2019)")
     new.add_argument("--dir", type=Path, default=DEFAULT_CONTENT / "inovasi", help="folder tujuan")
+    new.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+    new.add_argument("--no-input", action="store_true", help="jangan bertanya walau di terminal")
 
     schema = commands.add_parser("schema", help="tulis ulang JSON Schema dan tabel kunci di dokumentasi")
     schema.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
@@ -60,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="bangun situs ke output/ (sama dengan `make html`)")
     build.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
     build.add_argument("--output", type=Path, default=None)
+
+    dev = commands.add_parser("devserver", help="pratinjau: bangun ulang tiap kali berkas disimpan")
+    dev.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
+    dev.add_argument("--output", type=Path, default=Path("output"))
+    dev.add_argument("--port", type=int, default=8000, help="porta (bawaan 8000)")
+    dev.add_argument("--bind", default="127.0.0.1", help="alamat (bawaan 127.0.0.1)")
     return parser
 
 
@@ -69,6 +88,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths = args.paths or [DEFAULT_CONTENT / "inovasi"]
     files = collect_files(paths)
     report = check_files(files, Taxonomy.load(args.taxonomy), stale_after_days=args.stale_after)
+    if args.links:
+        from katalog.links import check_external_links
+
+        report.problems.extend(check_external_links(report.entries, timeout=args.timeout))
     for problem in report.problems:
         print(problem)
     warnings = f" ({report.warnings} peringatan)" if report.warnings else ""
@@ -80,9 +103,23 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from katalog.interactive import NewEntry, ask_missing
     from katalog.scaffold import write_scaffold
 
-    path = write_scaffold(args.title, args.dir)
+    taxonomy = Taxonomy.load(args.taxonomy)
+    title = args.title_flag or args.title
+    entry = NewEntry.from_flags(title, taxonomy, args.unit, args.bidang, args.kind, args.year)
+    if sys.stdin.isatty() and not args.no_input:
+        try:
+            ask_missing(entry, taxonomy, args.dir, input, print)
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)
+            msg = "dibatalkan; tidak ada berkas yang dibuat"
+            raise UsageError(msg) from None
+    if entry.title is None:
+        msg = 'judul wajib diisi, mis. katalog new "Judul Inovasi"'
+        raise UsageError(msg)
+    path = write_scaffold(entry.title, args.dir, entry.values)
     print(path)
     print("Lengkapi isian bertanda komentar, lalu jalankan: katalog check", path, file=sys.stderr)
     return 0
@@ -90,13 +127,21 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from katalog.build import build
+    from katalog.progress import reporter_for, summary
 
-    report = build(args.settings, args.output)
-    print(
-        f"Selesai: {report.entries} inovasi, {report.pages} halaman, "
-        f"{report.seconds:.1f} detik -> {report.output}",
-        file=sys.stderr,
-    )
+    report = build(args.settings, args.output, progress=reporter_for(sys.stderr))
+    print(summary(report.entries, report.pages, report.warnings, report.seconds), file=sys.stderr)
+    return 0
+
+
+def cmd_devserver(args: argparse.Namespace) -> int:
+    from katalog.devserver import serve
+
+    try:
+        serve(args.settings, args.output, args.bind, args.port)
+    except OSError as exc:
+        msg = f"porta {args.port} tidak dapat dipakai ({exc.strerror}); coba PORT=8001"
+        raise UsageError(msg) from None
     return 0
 
 
@@ -143,6 +188,7 @@ COMMANDS = {
     "build": cmd_build,
     "schema": cmd_schema,
     "search": cmd_search,
+    "devserver": cmd_devserver,
 }
 
 

@@ -20,6 +20,15 @@ from katalog.errors import Problem
 FENCE = "---"
 MAX_NODES = 20_000  # far above any real entry; stops "billion laughs" alias bombs
 MAX_DEPTH = 20
+COMPOSE_DEPTH = 100  # the composer's own bound (see _BoundedLoader)
+MAX_INT_DIGITS = 30
+# Bounds on the Markdown body, so a hostile file cannot stall the build. Python-Markdown's
+# inline patterns are quadratic in the '[' and '<' of one block, and it recurses once per
+# nesting level (a few hundred nested list items already take seconds, a thousand crash).
+MAX_BODY_BYTES = 1_000_000
+MAX_BLOCK_MARKERS = 500  # '[' plus '<' in one block (paragraph, list or table)
+MAX_BODY_MARKER_WORK = 4_000_000  # sum over blocks of markers squared: about a second
+MAX_BODY_NESTING = 64  # leading columns of indentation and '>' of one line
 ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -93,22 +102,121 @@ def split(text: str, path: str) -> SplitFile:
         )
     for index in range(1, len(lines)):
         if lines[index].rstrip() == FENCE:
-            return SplitFile(
+            parts = SplitFile(
                 yaml_text="\n".join(lines[1:index]),
                 yaml_first_line=2,
                 body="\n".join(lines[index + 1 :]),
                 body_first_line=index + 2,
             )
+            check_body(parts.body, path, parts.body_first_line)
+            return parts
     raise FrontMatterError(
         Problem(path, 1, "front matter", "penutup '---' tidak ditemukan setelah metadata YAML")
     )
+
+
+def check_body(body: str, path: str, first_line: int) -> None:
+    """Refuse a body too large or too convoluted to render in bounded time and memory.
+
+    No real entry comes near these limits (the longest has 4 markers in a block and 2
+    columns of nesting); they exist so that one hostile file cannot hang a build.
+    """
+    size = len(body.encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        raise FrontMatterError(
+            Problem(
+                path,
+                first_line,
+                "isi",
+                f"isi terlalu besar ({size} bita; paling banyak {MAX_BODY_BYTES}); pecah atau ringkas uraian",
+            )
+        )
+    work = 0
+    block_start, markers = first_line, 0
+    for number, line in enumerate(body.split("\n"), first_line):
+        if not line.strip():
+            block_start, markers = number + 1, 0
+            continue
+        prefix = line[: len(line) - len(line.lstrip(" \t>"))]
+        if len(prefix.expandtabs(4)) > MAX_BODY_NESTING:
+            raise FrontMatterError(
+                Problem(
+                    path,
+                    number,
+                    "isi",
+                    f"baris bersarang terlalu dalam (paling banyak {MAX_BODY_NESTING} kolom)",
+                )
+            )
+        found = line.count("[") + line.count("<")
+        work += found * (2 * markers + found)  # keeps work == sum of markers squared per block
+        markers += found
+        if markers > MAX_BLOCK_MARKERS:
+            raise FrontMatterError(
+                Problem(
+                    path,
+                    block_start,
+                    "isi",
+                    f"paragraf terlalu rumit (lebih dari {MAX_BLOCK_MARKERS} tanda '[' dan '<'); "
+                    "pecah dengan baris kosong",
+                )
+            )
+    if work > MAX_BODY_MARKER_WORK:
+        raise FrontMatterError(
+            Problem(
+                path,
+                first_line,
+                "isi",
+                "isi terlalu rumit (terlalu banyak tanda '[' dan '<'); ringkas uraian",
+            )
+        )
+
+
+class _TooDeepError(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+        super().__init__(line)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, refusing absurd nesting while composing.
+
+    PyYAML's composer recurses once per level, so thousands of nested brackets exhaust
+    the stack (slowly) before `_Builder` can apply MAX_DEPTH; this bound is far above it
+    so that ordinary deep input still gets the builder's more precise message.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        self.depth += 1
+        try:
+            if self.depth > COMPOSE_DEPTH:
+                raise _TooDeepError(self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> Located:
     """Parse YAML safely into plain values, recording each key's line."""
     offset = first_line - 1
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_BoundedLoader)
+    except _TooDeepError as exc:
+        line = exc.line + offset
+        raise FrontMatterError(
+            Problem(path, line, "YAML", f"metadata terlalu dalam (lebih dari {MAX_DEPTH} tingkat)")
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + first_line
+        raise FrontMatterError(
+            Problem(
+                path,
+                line,
+                "YAML",
+                f"karakter tak terlihat U+{exc.character:04X} tidak diizinkan; hapus karakter itu",
+            )
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
@@ -162,6 +270,8 @@ class _Builder:
                 items.append(self.build(child, (*loc, index), depth + 1))
             return items
         assert isinstance(node, ScalarNode)
+        if node.tag.endswith(":int") and len(node.value) > MAX_INT_DIGITS:
+            raise self.fail(node, loc, f"bilangan terlalu panjang ({len(node.value)} angka)")
         try:
             return self.scalars.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:

@@ -167,6 +167,7 @@ class Innovation(_Strict):
     slug: str | None = Field(
         None,
         pattern=SLUG_PATTERN,
+        validate_default=True,
         description="Alamat halaman (huruf kecil, angka, tanda hubung). Kosongkan untuk dibuat dari judul.",
     )
     expansion: Text | None = Field(None, description="Kepanjangan akronim nama inovasi, bila ada.")
@@ -202,6 +203,20 @@ class Innovation(_Strict):
         None, description="Tanggal terakhir isi entri diperiksa ulang terhadap sumbernya (TTTT-BB-HH)."
     )
     synthetic: bool = Field(False, description="true hanya untuk entri buatan (uji dan tolok ukur).")
+
+    @field_validator("slug")
+    @classmethod
+    def _slug_derivable(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A title of only symbols or non-Latin script derives an empty slug: ask for one."""
+        title = info.data.get("title")
+        if value is None and isinstance(title, str) and not slugify(title):
+            raise PydanticCustomError(
+                "katalog_slug_empty",
+                "judul '{title}' tidak menghasilkan alamat halaman; isi 'slug' dengan huruf kecil, "
+                "angka, dan tanda hubung",
+                {"title": title},
+            )
+        return value
 
     @field_validator("year")
     @classmethod

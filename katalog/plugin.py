@@ -12,8 +12,11 @@ from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator
 from pelican.readers import Readers
 
+from katalog.clientindex import SearchPageGenerator
 from katalog.errors import ContentError, Problem
 from katalog.generators import CatalogueGenerator
+from katalog.links import check_internal_links
+from katalog.progress import on_content_init, on_content_written
 from katalog.reader import KatalogReader
 from katalog.related import index_and_relate
 from katalog.replication_pages import ReplicationGenerator
@@ -24,12 +27,20 @@ from katalog.webfiles import write_web_files
 
 
 def use_our_reader(readers: Readers) -> None:
-    """Markdown goes through our validating reader; no other format is accepted."""
+    """Markdown goes through our validating reader; no other format is accepted.
+
+    Pelican's "static" pseudo-reader stays: it copies STATIC_PATHS files (the guide's images).
+    """
+    static = readers.reader_classes.get("static")
     readers.reader_classes.clear()
     readers.reader_classes["md"] = KatalogReader
+    if static is not None:
+        readers.reader_classes["static"] = static
 
 
-def start_run(pelican: Pelican) -> tuple[type[CatalogueGenerator], type[ReplicationGenerator]]:
+def start_run(
+    pelican: Pelican,
+) -> tuple[type[CatalogueGenerator], type[ReplicationGenerator], type[SearchPageGenerator]]:
     """Give every run a fresh state (taxonomy re-read) and add our generators.
 
     `get_generators` is the one signal Pelican sends at the start of *every* `run()`,
@@ -37,7 +48,7 @@ def start_run(pelican: Pelican) -> tuple[type[CatalogueGenerator], type[Replicat
     so state kept from it would accumulate entries across rebuilds.
     """
     pelican.settings[STATE_KEY] = BuildState(taxonomy=Taxonomy.load(taxonomy_path(pelican.settings)))
-    return (CatalogueGenerator, ReplicationGenerator)
+    return (CatalogueGenerator, ReplicationGenerator, SearchPageGenerator)
 
 
 def after_reading(generators: list[Any]) -> None:
@@ -100,8 +111,15 @@ def register() -> None:
     signals.get_generators.connect(start_run)
     # After every page is written: sitemap.xml and robots.txt list them all.
     signals.finalized.connect(write_web_files)
+    # After every page is written: a link to a page that does not exist fails the build
+    # (build.py swaps output/ only after Pelican returns, so the old site stays).
+    signals.finalized.connect(check_internal_links)
     # Our reader validates front matter against the model.
     signals.readers_init.connect(use_our_reader)
     # Before any page is written: abort on invalid content, else update the search index
     # and compute "Inovasi serupa" for every innovation page.
     signals.all_generators_finalized.connect(after_reading)
+    # Each content object made (one file read): advance the build's progress display.
+    signals.content_object_init.connect(on_content_init)
+    # Each page written: advance the progress display's page count.
+    signals.content_written.connect(on_content_written)

@@ -27,6 +27,8 @@ from katalog.validate import display_path, load_entry, translate_errors
 from katalog.views import EntryView
 
 SKIP = {"status": "skip", "title": "", "slug": ""}
+DRAFT_STATUS = "draft"  # taxonomy status of work in progress
+DRAFT_MARK = "DRAF"  # shown on a draft's page and card in development builds
 
 
 class KatalogReader(BaseReader):
@@ -44,6 +46,10 @@ class KatalogReader(BaseReader):
                 state.problems.extend(result.problems)
                 return "", dict(SKIP)
             entry = result.entry
+            is_draft = entry.innovation.status == DRAFT_STATUS
+            if is_draft and not self.settings.get("KATALOG_INCLUDE_DRAFTS", False):
+                # Validated, then left out: not written, indexed, exported or fed.
+                return "", dict(SKIP)
             state.entries.append(entry)
             innovation = entry.innovation
             year = innovation.year or 2000
@@ -56,6 +62,8 @@ class KatalogReader(BaseReader):
                 "innovation": innovation,
                 "view": EntryView.of(entry, state.taxonomy, self.settings, self._changed(path)),
             }
+            if is_draft:
+                metadata["draft_mark"] = DRAFT_MARK
             return entry.body_html, metadata
         return self._read_page(path, state.problems)
 

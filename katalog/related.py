@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from katalog.clientindex import CLIENT_DIR, export_client_index
 from katalog.facets import Link
 from katalog.index import IndexReport, similar_all, update_index
 from katalog.state import BuildState
@@ -28,6 +29,8 @@ def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str,
     folder = index_dir(settings)
     report = update_index(state.entries, folder, state.taxonomy)
     logger.info("katalog: indeks %s", report)
+    # The browser's static search is exported from the index just updated (cari/indeks/).
+    export_client_index(folder, Path(settings["OUTPUT_PATH"]) / CLIENT_DIR, state.taxonomy)
     by_slug = {a.slug: a for a in articles}
     for slug, others in similar_all(folder, list(by_slug)).items():
         by_slug[slug].similar = [

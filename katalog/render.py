@@ -7,6 +7,7 @@ sites get ``rel="noopener noreferrer"``.
 
 from __future__ import annotations
 
+import html
 import re
 
 import markdown
@@ -29,8 +30,14 @@ _EXTENSIONS = ["extra", "sane_lists"]
 
 
 def sanitise(html: str) -> str:
-    """Remove everything but plain document markup from `html`."""
-    return nh3.clean(
+    """Remove everything but plain document markup from `html`.
+
+    Images must live on the site itself: an image from another host is a request to a
+    third party on every visit (and the Content-Security-Policy would block it anyway), so
+    it is replaced by its alt text, its accessible equivalent. (Not by a link: the image
+    may already sit inside one, and links do not nest.)
+    """
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -38,6 +45,38 @@ def sanitise(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    if "<img" in clean:
+        clean = _IMG.sub(_local_image_or_alt, clean)
+    return _ANCHOR.sub(_link_or_text, clean)
+
+
+# nh3's serialiser quotes every attribute with '"' and escapes '"' inside values.
+_IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+# Attributes are read left to right, each value whole, so "src=" inside a title is no src.
+_ATTR = re.compile(r'\s([a-z][a-z0-9-]*)="([^"]*)"')
+_OFF_SITE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|[/\\\\]{2})", re.IGNORECASE)  # scheme, //host, \\host
+
+
+def _local_image_or_alt(match: re.Match[str]) -> str:
+    attrs = dict(_ATTR.findall(match.group(0)))
+    src = html.unescape(attrs.get("src", ""))
+    # Browsers drop tabs and newlines inside URLs and read '\\' as '/': "/\t/host" is off-site.
+    if src and not _OFF_SITE.match(re.sub(r"[\x00-\x20]", "", src)):
+        return match.group(0)
+    return html.escape(html.unescape(attrs.get("alt", "")), quote=False)
+
+
+_ANCHOR = re.compile(r'<a\b((?:[^>"]|"[^"]*")*)>(.*?)</a>', re.DOTALL)
+
+
+def _link_or_text(match: re.Match[str]) -> str:
+    """A link whose URL the sanitiser removed (javascript:, data:) becomes its plain text.
+
+    An `<a>` left with `rel` but no `href` is invalid HTML and a dead control for
+    keyboard and screen-reader users.
+    """
+    attrs = dict(_ATTR.findall(" " + match.group(1)))
+    return match.group(0) if "href" in attrs else match.group(2)
 
 
 def render_markdown(text: str) -> str:

@@ -7,6 +7,8 @@ to the model adds it here with no other change.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ STARTING_VALUES: dict[str, Any] = {
     "unit": None,
     "category": None,
     "kind": [],
-    "status": "tidak-diketahui",
+    "status": "draft",  # previewed with a DRAF mark, never published until an editor changes it
     "sources": ["https://www.setneg.go.id/"],
 }
 BODY = """Tulis uraian inovasi di sini: masalah yang diatasi, cara kerjanya, dan hasilnya.
@@ -35,25 +37,58 @@ Tulis hanya fakta yang ada sumbernya, dan cantumkan tautan sumber di `sources`.
 """
 
 
-def scaffold_text(title: str) -> str:
-    """The full text of a new innovation file titled `title`."""
-    values = {**STARTING_VALUES, "title": title, "slug": slugify(title), "year": dt.date.today().year}
-    lines = ["---", *_render_model(Innovation, values, indent=0), "---", "", BODY]
+SCHEMA_FILE = Path("schema/innovation.schema.json")
+SCHEMA_REF = "../../schema/innovation.schema.json"  # from content/inovasi/, where entries live
+MODELINE = "# yaml-language-server: $schema={ref}"
+_SLUG_LINE = re.compile(r"^slug:\s*['\"]?([a-z0-9-]+)['\"]?\s*$", re.MULTILINE)
+
+
+def scaffold_text(title: str, choices: dict[str, Any] | None = None, schema_ref: str = SCHEMA_REF) -> str:
+    """The full text of a new innovation file titled `title`.
+
+    `choices` overrides starting values (``unit``, ``category``, ``kind``, ``year``) picked
+    by the editor. The first line inside the front matter is the YAML language server's
+    modeline, so an editor showing the front matter as YAML validates and completes it.
+    """
+    values = {**STARTING_VALUES, "year": dt.date.today().year, **(choices or {})}
+    values.update(title=title, slug=slugify(title))
+    modeline = MODELINE.format(ref=schema_ref)
+    lines = ["---", modeline, *_render_model(Innovation, values, indent=0), "---", "", BODY]
     return "\n".join(lines)
 
 
-def write_scaffold(title: str, folder: Path) -> Path:
-    """Create ``<folder>/<slug>.md``; refuse to overwrite an existing file."""
+def schema_ref_for(folder: Path) -> str:
+    """Relative path from `folder` to the committed JSON Schema (the modeline's target)."""
+    return Path(os.path.relpath(SCHEMA_FILE.resolve(), folder.resolve())).as_posix()
+
+
+def existing_slug(title: str, folder: Path) -> Path | None:
+    """The file in `folder` that already uses the slug of `title` (by name or `slug:`), if any."""
+    slug = slugify(title)
+    if not folder.is_dir():
+        return None
+    for path in sorted(folder.glob("*.md")):
+        if path.stem == slug:
+            return path
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+        if slug in _SLUG_LINE.findall(head):
+            return path
+    return None
+
+
+def write_scaffold(title: str, folder: Path, choices: dict[str, Any] | None = None) -> Path:
+    """Create ``<folder>/<slug>.md``; refuse a slug another file in `folder` already uses."""
     slug = slugify(title)
     if not slug:
         msg = "judul harus mengandung huruf atau angka"
         raise UsageError(msg)
-    path = folder / f"{slug}.md"
-    if path.exists():
-        msg = f"{path} sudah ada; pilih judul lain atau sunting berkas itu"
+    taken = existing_slug(title, folder)
+    if taken is not None:
+        msg = f"slug '{slug}' sudah dipakai oleh {taken} (berkas sudah ada); pilih judul lain"
         raise UsageError(msg)
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(scaffold_text(title), encoding="utf-8")
+    path = folder / f"{slug}.md"
+    path.write_text(scaffold_text(title, choices, schema_ref_for(folder)), encoding="utf-8")
     return path
 
 

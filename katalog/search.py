@@ -7,6 +7,12 @@ entries that match more words rank first without dropping partial matches. Typo 
 (one edit, words of five letters or more, against unstemmed words) join with a boost of
 0.3 so an exact match always outranks them. Acronyms and their expansions from
 ``content/sinonim.yaml`` are added as alternative phrasings.
+
+Ranking: `search` scores with `katalog.ranking` (one documented function of exported
+statistics, which the browser's ``cari.js`` implements too), reading postings and field
+lengths from Whoosh, so the CLI and the static search agree on order. Whoosh remains the
+index and the reference for analysis; `build_query` keeps the same query as a Whoosh
+`Query` for callers that want Whoosh's own matcher (and documents the structure).
 """
 
 from __future__ import annotations
@@ -17,13 +23,10 @@ from pathlib import Path
 from whoosh.analysis import Analyzer
 from whoosh.query import And, FuzzyTerm, NullQuery, Or, Query, Term
 
-from katalog.analysis import analyzer, expand_query, token_groups
-from katalog.index import FUZZY_FIELD, SEARCH_FIELDS, open_index, query_analyzer, scorer
-
-COORDINATION = 0.9
-FUZZY_BOOST = 0.3
-FUZZY_MIN_LENGTH = 5
-SYNONYM_BOOST = 0.8
+from katalog import ranking
+from katalog.analysis import expand_query, token_groups
+from katalog.index import FUZZY_FIELD, SEARCH_FIELDS, open_index, query_analyzer
+from katalog.ranking import COORDINATION, FUZZY_BOOST, SYNONYM_BOOST, fuzzy_words
 
 
 @dataclass(frozen=True)
@@ -54,11 +57,9 @@ def fuzzy_query(text: str) -> Query:
 
     The boost sits on each term: Whoosh ignores the boost of a compound query when scoring.
     """
-    words = {w for group in token_groups(analyzer(stemming=False), text) for w in group}
     terms = [
         FuzzyTerm(FUZZY_FIELD, word, boost=FUZZY_BOOST, maxdist=1, prefixlength=1)
-        for word in sorted(words)
-        if len(word) >= FUZZY_MIN_LENGTH and "-" not in word
+        for word in fuzzy_words(text)
     ]
     if not terms:
         return NullQuery
@@ -97,10 +98,17 @@ def search(
     `synonyms` defaults to ``content/sinonim.yaml``; an empty query returns no hits.
     """
     ix = open_index(index_dir)
-    q = build_query(query_analyzer(ix), query, synonyms)
-    with ix.searcher(weighting=scorer()) as searcher:
-        results = searcher.search(q, limit=limit, filter=facet_filter(unit, bidang, jenis, tahun))
-        return [_hit(hit.fields(), hit.score) for hit in results]
+    parts = ranking.plan(query, query_analyzer(ix), synonyms)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        scores = ranking.score(parts, ranking.WhooshStatistics(reader))
+        narrow = facet_filter(unit, bidang, jenis, tahun)
+        if narrow is not None:
+            allowed = set(searcher.docs_for_query(narrow))
+            scores = {doc: value for doc, value in scores.items() if doc in allowed}
+        fields = {doc: reader.stored_fields(doc) for doc in scores}
+        ranked = ranking.rank(scores, lambda doc: fields[doc]["slug"], limit)
+        return [_hit(fields[doc], value) for doc, value in ranked]
 
 
 def _hit(fields: dict[str, str], score: float) -> Hit:

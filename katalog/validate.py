@@ -108,9 +108,18 @@ def translate_errors(exc: ValidationError, located: Located, where: str) -> list
         loc = tuple(error["loc"])
         # Union members add their type name to the location; editors never wrote those.
         loc = tuple(p for p in loc if not _is_union_noise(p))
+        if error["type"] == "extra_forbidden":  # the last part is the editor's own key ("Title")
+            loc = (*(p for p in error["loc"][:-1] if not _is_union_noise(p)), error["loc"][-1])
         name = dotted(loc) or "front matter"
-        problems.append(Problem(where, located.line_of(loc), name, _message(error, loc)))
+        problems.append(
+            Problem(where, located.line_of(loc), _one_line(name), _one_line(_message(error, loc)))
+        )
     return _dedupe(problems)
+
+
+def _one_line(text: str) -> str:
+    """Show control characters an editor typed as escapes: one problem is one line."""
+    return "".join(f"\\u{ord(c):04x}" if c < " " or c == "\x7f" else c for c in text)
 
 
 def _is_union_noise(part: str | int) -> bool:

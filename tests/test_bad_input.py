@@ -52,7 +52,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "status-not-in-taxonomy": [
         f"{BAD}/status-not-in-taxonomy.md:8: status: 'berjalan' tidak dikenal; "
-        "pilihan: aktif, uji-coba, rencana, dihentikan, tidak-diketahui"
+        "pilihan: aktif, uji-coba, rencana, dihentikan, tidak-diketahui, draft"
     ],
     "year-out-of-range": [f"{BAD}/year-out-of-range.md:7: year: 1900 terlalu kecil; paling kecil 1945"],
     "year-in-future": [

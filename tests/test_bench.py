@@ -1,0 +1,121 @@
+"""The benchmark harness (bench/run.py): a tiny end-to-end run, and the table's arithmetic.
+
+The run measures every tool for real (our build, plain Pelican, Hugo, Pagefind, Whoosh and
+Chromium) on 20 synthetic entries, once. Only the first-query download, which is
+``bench/search_size.py``'s measurement (several fresh Chromium contexts per engine), is
+replaced by fixed figures to keep the test fast. No timing is asserted: only that every
+figure exists, is a number, and that every ratio is its value over its baseline.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import run
+from bench.measure import median_of, percentile, run_measured
+
+ROW = re.compile(
+    r"^\| (?P<label>[^|]+?) \| (?P<value>[^|]*?) \| (?P<base>[^|]*?) \| (?P<bvalue>[^|]*?) \| (?P<ratio>[^|]*?) \|"
+)
+
+
+def _table(page: str, n: int) -> list[dict[str, str]]:
+    """The rows of size `n`'s table in the Markdown page."""
+    section = page.split(f"### N = {n:,} ")[1].split("\n\n", 2)[1]
+    lines = [line for line in section.splitlines() if not line.startswith(("| Figure ", "| --- "))]
+    return [m.groupdict() for line in lines if (m := ROW.match(line))]
+
+
+@pytest.fixture(scope="module")
+def bench_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("bench")
+    out = work / "benchmarks.md"
+    fixed = {"ours": 21_600, "pagefind": 125_800, "queries": ("izin usaha",)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(run, "first_query_bytes", lambda corpus: dict(fixed))
+        assert (
+            run.main(["--n", "20", "--repeat", "1", "--opened", "1", "--out", str(out), "--work", str(work)])
+            == 0
+        )
+    return out
+
+
+def test_every_row_has_numbers_and_ratios_from_the_raw_figures(bench_page: Path) -> None:
+    page = bench_page.read_text(encoding="utf-8")
+    flat = run.figures(run.load(bench_page)["runs"]["20"])
+    rows = _table(page, 20)
+    assert [r["label"] for r in rows] == [r.label for r in run.ROWS] + [
+        label for label, _, _ in run.BASE_ROWS
+    ]
+    for row, shown in zip(run.ROWS, rows, strict=False):
+        value, base = flat[row.key], flat[row.baseline_key]
+        assert isinstance(value, float) and value > 0, row
+        assert isinstance(base, float) and base > 0, row
+        assert re.fullmatch(r"[\d,]+(\.\d+)? (s|ms|kB|MiB)", shown["value"]), shown
+        assert shown["ratio"] == f"{value / base:.2f}×", (row, shown)
+        digits = {"s": 2, "ms": 1, "kB": 1, "MiB": 0}[row.unit]
+        assert shown["value"] == f"{value:,.{digits}f} {row.unit}"
+    assert flat["ours_kb"] == 21.6 and flat["pagefind_kb"] == 125.8
+
+
+def test_raw_figures_cover_every_tool_and_the_page_names_the_versions(bench_page: Path) -> None:
+    data = run.load(bench_page)
+    result = data["runs"]["20"]
+    tools = {"ours_clean", "ours_nochange", "ours_edit", "pelican", "hugo", "pagefind"}
+    assert set(result["builds"]) == tools
+    for name in tools:
+        assert result["builds"][name]["seconds"] > 0
+        assert result["builds"][name]["peak_mib"] > 10, name  # a real process, not the launcher
+    assert len(result["queries"]) >= 20
+    assert set(result["latency_ms"]) == {
+        f"{engine}_{p}"
+        for engine in ("whoosh", "ours_warm", "pagefind_warm", "ours_open", "pagefind_open")
+        for p in ("p50", "p95")
+    }
+    page = bench_page.read_text(encoding="utf-8")
+    for version in ("Python", "Pelican 4.12", "Hugo v0.", "Pagefind 1.", "Chromium 1"):
+        assert version in page
+    assert f"{data['machine']['cores']} cores" in page
+
+
+def test_a_later_size_is_merged_and_floors_are_judged(tmp_path: Path, bench_page: Path) -> None:
+    data = run.load(bench_page)
+    big = dict(data["runs"]["20"], n=10_000)
+    big["builds"] = {k: dict(v) for k, v in big["builds"].items()}
+    big["builds"]["ours_clean"]["seconds"] = big["builds"]["pelican"]["seconds"] * 1.3
+    big["builds"]["ours_edit"]["seconds"] = big["builds"]["ours_clean"]["seconds"] * 0.05
+    big["builds"]["hugo"]["seconds"] = big["builds"]["ours_edit"]["seconds"] * 2
+    data["runs"]["10000"] = big
+    page = tmp_path / "b.md"
+    page.write_text(run.render(data), encoding="utf-8")
+    assert run.load(page) == data
+    rows = {(r["label"], r["base"]): r for r in _table(page.read_text(encoding="utf-8"), 10_000)}
+    verdict = {(r.label, r.baseline): run._verdict(r, run.figures(big), 10_000) for r in run.ROWS}
+    assert verdict[(run.ROWS[0].label, "plain Pelican clean build")] == "**no**"  # 1.30× > 1.25×
+    assert verdict[("Rebuild, one entry edited (ours)", "our clean build")] == "yes"  # 0.05× < 0.10×
+    assert verdict[("Rebuild, one entry edited (ours)", "Hugo clean build")] == "yes"
+    assert rows[(run.ROWS[0].label, "plain Pelican clean build")]["ratio"] == "1.30×"
+    assert "### N = 20 " in page.read_text(encoding="utf-8")  # the earlier size is kept
+
+
+def test_peak_memory_is_the_commands_own_not_the_harness(tmp_path: Path) -> None:
+    ballast = bytearray(150 * 2**20)  # the harness grows; a child must not inherit its peak
+    small = run_measured(["/bin/true"])
+    big = run_measured([sys.executable, "-c", "x = bytearray(120 * 2**20)"])
+    assert small.peak_mib < 30 < 120 < big.peak_mib < 200
+    assert len(ballast) > 0
+    failed = tmp_path / "x"
+    with pytest.raises(RuntimeError, match="exited 3"):
+        run_measured([sys.executable, "-c", f"open({str(failed)!r}, 'w'); raise SystemExit(3)"])
+
+
+def test_medians_and_percentiles() -> None:
+    assert percentile([1, 2, 3, 4, 5], 0.5) == 3
+    assert percentile([10, 20], 0.95) == pytest.approx(19.5)
+    assert percentile(list(range(1, 101)), 0.95) == pytest.approx(95.05)
+    runs = [run_measured(["/bin/true"]) for _ in range(3)]
+    assert median_of(runs).seconds == sorted(r.seconds for r in runs)[1]

@@ -1,0 +1,270 @@
+"""The static search page (cari/) in Chromium: analyzer, URL state, filters, announcements, shards.
+
+The real catalogue is built once per session (`real_site`); its Whoosh index sits beside the
+output in ``.katalog-whoosh``. The browser's analyzer is checked against every line of the
+golden file the Python analyzer meets; the first query must download only its own shards.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import functools
+import gzip
+import json
+import re
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from katalog import ranking
+from katalog.index import open_index
+from katalog.search import search
+
+from .conftest import FIXTURES
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INDEX = "cari/indeks/"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """`folder` over http on a free localhost port (fetch() refuses file://)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found: CI must install the Debian `chromium` package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_search(browser: Any, url: str) -> Any:
+    """A fresh page (empty cache) at `url`, returned once the initial search has rendered."""
+    page = browser.new_page()
+    page.goto(url)
+    page.evaluate("window.KatalogCari.ready")
+    return page
+
+
+@pytest.fixture(scope="module")
+def served(real_site: Path) -> Iterator[str]:
+    with serve(real_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def index_dir(real_site: Path) -> Path:
+    return real_site.parent / ".katalog-whoosh"
+
+
+def golden_lines() -> list[tuple[str, list[str]]]:
+    lines = (FIXTURES / "analysis" / "golden.tsv").read_text(encoding="utf-8").splitlines()
+    pairs = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    return [(text, tokens.split()) for text, tokens in pairs]
+
+
+def results(page: Any) -> list[str]:
+    hrefs = page.eval_on_selector_all("#cari-hasil h2 a", "links => links.map(a => a.getAttribute('href'))")
+    return [re.fullmatch(r"\.\./inovasi/([^/]+)/", href).group(1) for href in hrefs]
+
+
+# --- the page without a browser ----------------------------------------------------------
+
+
+def test_search_page_is_a_plain_form_with_an_external_script(real_site: Path) -> None:
+    html = (real_site / "cari" / "index.html").read_text(encoding="utf-8")
+    assert '<form class="search-form" method="get" action="../cari/" role="search"' in html
+    assert '<label for="cari-q">Kata pencarian</label>' in html
+    assert '<input type="search" id="cari-q" name="q"' in html
+    assert '<select id="cari-unit" name="unit">' in html
+    assert '<option value="biro-ktln">Biro KTLN (' in html
+    assert '<select id="cari-tahun" name="tahun">' in html
+    assert "<noscript>" in html
+    assert '<p id="cari-status" class="search-status" role="status" aria-live="polite"></p>' in html
+    assert '<script src="../theme/js/cari.js" defer></script>' in html
+    assert "<script>" not in html and " style=" not in html
+    assert '<a href="../cari/" aria-current="page">Cari</a>' in html
+
+
+def test_export_is_deterministic_and_from_the_whoosh_index(real_site: Path, tmp_path: Path, taxonomy) -> None:
+    from katalog.clientindex import export_client_index
+
+    folder = real_site / INDEX
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["doc_count"] == 30
+    assert len(manifest["shards"]) > 10
+    export_client_index(real_site.parent / ".katalog-whoosh", tmp_path / "again", taxonomy)
+    written = {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*.json"))}
+    again = {
+        p.relative_to(tmp_path / "again"): p.read_bytes()
+        for p in sorted((tmp_path / "again").rglob("*.json"))
+    }
+    assert written == again
+
+
+# --- Chromium ------------------------------------------------------------------------------
+
+
+def test_js_analyzer_reproduces_every_golden_line(browser: Any, served: str) -> None:
+    page = open_search(browser, f"{served}/cari/")
+    lines = golden_lines()
+    assert len(lines) > 100
+    got = page.evaluate(
+        "texts => Promise.all(texts.map(t => window.KatalogCari.analyse(t)))", [t for t, _ in lines]
+    )
+    mismatches = [(text, tokens, js) for (text, tokens), js in zip(lines, got, strict=True) if js != tokens]
+    assert mismatches == []
+
+
+def test_query_in_the_url_runs_and_announces_the_count(browser: Any, served: str, index_dir: Path) -> None:
+    page = open_search(browser, f"{served}/cari/?q=pengaduan")
+    expected = [hit.slug for hit in search(index_dir, "pengaduan", limit=100)]
+    assert page.input_value("#cari-q") == "pengaduan"
+    assert page.get_attribute("#cari-status", "aria-live") == "polite"
+    assert page.inner_text("#cari-status") == f"{len(expected)} hasil untuk “pengaduan”."
+    assert results(page) == expected[:20]
+
+
+def test_matched_words_are_highlighted(browser: Any, served: str) -> None:
+    page = open_search(browser, f"{served}/cari/?q=pengaduan+masyarakat")
+    marks = page.eval_on_selector_all("#cari-hasil mark", "ms => ms.map(m => m.textContent.toLowerCase())")
+    assert "pengaduan" in marks and "masyarakat" in marks
+    stems = page.evaluate("ws => Promise.all(ws.map(w => window.KatalogCari.analyse(w)))", marks)
+    assert all({"adu", "kadu", "masyarakat"} & set(forms) for forms in stems), list(
+        zip(marks, stems, strict=True)
+    )
+
+
+def test_facet_filters_combine_with_the_query_and_live_in_the_url(browser: Any, served: str) -> None:
+    page = open_search(browser, f"{served}/cari/?q=aplikasi&jenis=digitalisasi&tahun=2018")
+    assert sorted(results(page)) == ["c-mantap", "c-skip", "simpel-mobile"]
+    assert page.input_value("#cari-jenis") == "digitalisasi"
+    assert page.inner_text("#cari-status") == "3 hasil untuk “aplikasi” dengan saringan terpilih."
+    page.select_option("#cari-bidang", "keuangan")
+    expect(page).to_have_url(re.compile(r"bidang=keuangan"))
+    expect(page.locator("#cari-hasil li")).to_have_count(1)
+    assert results(page) == ["c-mantap"]
+
+
+def test_typing_and_back_forward_keep_the_url_and_results_in_step(browser: Any, served: str) -> None:
+    page = open_search(browser, f"{served}/cari/")
+    assert page.inner_text("#cari-status") == ""
+    page.focus("#cari-q")
+    page.keyboard.type("istura")
+    page.keyboard.press("Enter")
+    expect(page.locator("#cari-status")).to_contain_text("“istura”")
+    assert page.url.endswith("/cari/?q=istura")
+    assert results(page)[0] == "istura"
+    page.fill("#cari-q", "simpel")
+    page.keyboard.press("Enter")
+    expect(page.locator("#cari-status")).to_contain_text("“simpel”")
+    assert results(page)[0] == "simpel"
+    page.go_back()
+    expect(page.locator("#cari-status")).to_contain_text("“istura”")
+    assert page.input_value("#cari-q") == "istura"
+    assert results(page)[0] == "istura"
+    page.go_forward()
+    expect(page.locator("#cari-status")).to_contain_text("“simpel”")
+    assert page.input_value("#cari-q") == "simpel"
+
+
+def test_no_result_is_announced(browser: Any, served: str) -> None:
+    page = open_search(browser, f"{served}/cari/?q=zirkonium")
+    assert page.inner_text("#cari-status") == "Tidak ada hasil untuk “zirkonium”."
+    assert results(page) == []
+
+
+def test_no_console_errors_or_failed_requests(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text) if m.type == "error" and "favicon" not in m.location["url"] else None
+        ),
+    )
+    page.on(
+        "response", lambda r: problems.append(r.url) if r.status >= 400 and "favicon" not in r.url else None
+    )
+    page.goto(f"{served}/cari/?q=perjalanan+dinas+luar+negri&unit=biro-ktln")
+    page.evaluate("window.KatalogCari.ready")
+    assert results(page)[:1] == ["simpel"]
+    assert problems == []
+
+
+def _expected_shards(index_dir: Path, manifest: dict[str, Any], query: str) -> set[str]:
+    """Shard files holding the terms `katalog.ranking` looks up for `query`."""
+    with open_index(index_dir).searcher() as searcher:
+        stats = ranking.WhooshStatistics(searcher.reader())
+        terms = set()
+        for part in ranking.plan(query):
+            for word in part.words:
+                terms.update(ranking.near_words(stats, word[0]) if part.fuzzy else word)
+    shards = manifest["shards"]
+    return {f"t/{bisect.bisect_right(shards, t) - 1}.json" for t in terms if t >= shards[0]}
+
+
+def test_first_query_downloads_only_its_shards(
+    browser: Any, served: str, real_site: Path, index_dir: Path
+) -> None:
+    page = browser.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.split("?")[0]))
+    page.goto(f"{served}/cari/?q=pengaduan")
+    page.evaluate("window.KatalogCari.ready")
+    index_files = {u.split(INDEX, 1)[1] for u in fetched if INDEX in u}
+    manifest = json.loads((real_site / INDEX / "manifest.json").read_text(encoding="utf-8"))
+    shards = {f for f in index_files if f.startswith("t/")}
+    assert shards == _expected_shards(index_dir, manifest, "pengaduan")
+    assert 0 < len(shards) < len(manifest["shards"]) / 4
+    kata = manifest["kata"]
+    assert {f for f in index_files if f.startswith("k/")} == {
+        kata[k] for k in ("p:8", "p:9", "p:10") if k in kata
+    }
+    assert not any(f.startswith("f/") for f in index_files)  # no filter, no facet file
+    # Everything the search downloaded, gzip-compressed, stays far below Pagefind's ~129 KB.
+    site_files = [real_site / u.split(served + "/", 1)[1] for u in fetched if u.startswith(served)]
+    first_query = sum(len(gzip.compress(p.read_bytes(), 9)) for p in site_files if "cari/indeks" in str(p))
+    assert first_query < 30_000
