@@ -25,11 +25,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +36,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import TEXT
 
 from katalog.analysis import analyzer
+from katalog.browser import headless_chromium, require_chromium, serving
 from katalog.build import build
 from katalog.checking import check_files, collect_files
 from katalog.index import TEXT_FIELDS, build_schema, document
@@ -49,15 +48,6 @@ JUDGED = ROOT / "tests" / "judged_queries.yaml"
 TAXONOMY = ROOT / "content" / "taxonomy.yaml"
 DEPTH = 10  # results kept per query: MRR is MRR@10
 RECALL_AT = 5
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Pagefind sees what our index sees: the entry's article, not menus or the related list.
 PAGEFIND_ARGS = [
     "--glob",
@@ -181,46 +171,18 @@ def build_real_site(work: Path) -> tuple[Path, Path]:
 # --- Pagefind in Chromium ---------------------------------------------------------------------
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without a log line per request."""
-
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}  # noqa: RUF012
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+def serve(folder: Path) -> AbstractContextManager[str]:
+    """Serve `folder` without our CSP: Pagefind's WebAssembly would be refused by it."""
+    return serving(folder, security_headers=False)
 
 
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` over http on 127.0.0.1 (a free port); yields the base URL."""
-
-    def handler(*args: Any) -> QuietHandler:
-        return QuietHandler(*args, directory=str(folder))
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
+def chromium() -> AbstractContextManager[Any]:
     """Debian's Chromium driven by Playwright; a clear exit when it is missing."""
-    if not Path(CHROMIUM).exists():
-        msg = f"Chromium tidak ada di {CHROMIUM}: pasang paket `chromium`"
-        raise SystemExit(msg)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    try:
+        require_chromium()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
+    return headless_chromium()
 
 
 PROBE_PAGE = "<!doctype html><html lang=id><meta charset=utf-8><title>pagefind</title></html>\n"

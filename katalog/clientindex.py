@@ -95,14 +95,9 @@ def _gaps(numbers: Iterable[int]) -> list[int]:
 def _postings(stats: ranking.WhooshStatistics, doc_id: dict[int, int]) -> dict[str, dict[str, list[int]]]:
     """term -> field -> flat [doc gap, frequency, length, ...] for live documents."""
     terms: dict[str, dict[str, list[int]]] = {}
-    reader = stats.reader
     for field in [*ranking.FIELD_BOOSTS, FUZZY_FIELD]:
-        decode = reader.schema[field].from_bytes
-        for btext in reader.lexicon(field):
-            term = decode(btext)
-            found = sorted((doc_id[d], freq, length) for d, freq, length in stats.read_postings(field, term))
-            if not found:
-                continue
+        for term, postings in stats.all_postings(field).items():
+            found = sorted((doc_id[d], freq, length) for d, freq, length in postings)
             flat, previous = [], 0
             for doc, freq, length in found:
                 flat += [doc - previous, freq, length]
@@ -210,25 +205,30 @@ def _settings(stats: ranking.WhooshStatistics) -> dict[str, Any]:
 
 def export_client_index(index_dir: Path, target: Path, taxonomy: Taxonomy) -> dict[str, Any]:
     """Write the browser's index for the Whoosh index in `index_dir` into `target`; the manifest."""
+    with open_index(index_dir).searcher() as searcher:
+        return export_statistics(ranking.WhooshStatistics(searcher.reader()), target, taxonomy)
+
+
+def export_statistics(stats: ranking.WhooshStatistics, target: Path, taxonomy: Taxonomy) -> dict[str, Any]:
+    """`export_client_index` from statistics already open (the build shares them with
+    "Inovasi serupa", so the postings are read once); the manifest."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     files = _Files(target)
-    with open_index(index_dir).searcher() as searcher:
-        stats = ranking.WhooshStatistics(searcher.reader())
-        by_slug = sorted(stats.live, key=lambda d: stats.reader.stored_fields(d)["slug"])
-        doc_id = {docnum: number for number, docnum in enumerate(by_slug)}
-        stored = [stats.reader.stored_fields(d) for d in by_slug]
-        terms = _postings(stats, doc_id)
-        manifest = {
-            **_settings(stats),
-            "docs": {"files": _documents(stored, files), "per_file": DOCS_PER_SHARD},
-            "facets": {"files": _facets(stored, files), "labels": facet_labels(taxonomy)},
-            "format": FORMAT_VERSION,
-            "kata": _kata_words(terms, files),
-            "shards": _shards(terms, files),
-        }
-        manifest["build"] = hashlib.sha256(files.digest.digest() + dumps(manifest).encode()).hexdigest()[:16]
+    by_slug = sorted(stats.live, key=lambda d: stats.reader.stored_fields(d)["slug"])
+    doc_id = {docnum: number for number, docnum in enumerate(by_slug)}
+    stored = [stats.reader.stored_fields(d) for d in by_slug]
+    terms = _postings(stats, doc_id)
+    manifest = {
+        **_settings(stats),
+        "docs": {"files": _documents(stored, files), "per_file": DOCS_PER_SHARD},
+        "facets": {"files": _facets(stored, files), "labels": facet_labels(taxonomy)},
+        "format": FORMAT_VERSION,
+        "kata": _kata_words(terms, files),
+        "shards": _shards(terms, files),
+    }
+    manifest["build"] = hashlib.sha256(files.digest.digest() + dumps(manifest).encode()).hexdigest()[:16]
     (target / MANIFEST).write_text(dumps(manifest), encoding="utf-8")
     return manifest
 

@@ -20,8 +20,6 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import Analyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, FieldType, Schema
-from whoosh.query import Or, Term
-from whoosh.searching import Searcher
 
 from katalog.analysis import analyzer, analyzer_version
 from katalog.facets import links_of
@@ -29,7 +27,7 @@ from katalog.model import Innovation
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DEFAULT_INDEX_DIR = Path(".katalog") / "whoosh"
 VERSION_FILE = "KATALOG_VERSION"
 URL_PATTERN = "inovasi/{slug}/"
@@ -47,7 +45,6 @@ TEXT_FIELDS: dict[str, tuple[str | None, float]] = {
 }
 SEARCH_FIELDS = tuple(TEXT_FIELDS)
 FUZZY_FIELD = "kata"
-SIMILAR_FIELDS = ("title", "summary", "body", "tags")
 # Facet fields -> the model field their taxonomy slugs come from (see katalog.facets).
 FACET_FIELDS = {"unit": "unit", "bidang": "category", "jenis": "kind", "tahun": "year", "status": "status"}
 
@@ -59,11 +56,11 @@ def build_schema() -> Schema:
         "slug": ID(stored=True, unique=True),
         "url": STORED(),
         "content_hash": ID(stored=True),
-        FUZZY_FIELD: TEXT(analyzer=plain),
+        FUZZY_FIELD: TEXT(analyzer=plain, phrase=False),
     }
     for name, (_, boost) in TEXT_FIELDS.items():
         stored = name in ("title", "summary")
-        fields[name] = TEXT(analyzer=stemmed, field_boost=boost, stored=stored, vector=True)
+        fields[name] = TEXT(analyzer=stemmed, field_boost=boost, stored=stored, phrase=False)
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(stored=True, commas=True) if name == "jenis" else ID(stored=True)
     return Schema(**fields)
@@ -219,31 +216,20 @@ def query_analyzer(ix: whoosh_index.Index, fieldname: str = "body") -> Analyzer:
 
 
 def similar(index_dir: Path, slug: str, limit: int = 5) -> list[str]:
-    """Slugs of up to five entries most like `slug` (key terms of its text fields), never itself."""
-    ix = open_index(index_dir)
-    with ix.searcher(weighting=scorer()) as searcher:
-        return _similar(searcher, slug, limit)
-
-
-def similar_all(index_dir: Path, slugs: list[str], limit: int = 5) -> dict[str, list[str]]:
-    """`similar` for many entries with one searcher (opening the index once, not per entry)."""
-    ix = open_index(index_dir)
-    with ix.searcher(weighting=scorer()) as searcher:
-        return {slug: _similar(searcher, slug, limit) for slug in slugs}
-
-
-def _similar(searcher: Searcher, slug: str, limit: int) -> list[str]:
-    docnum = searcher.document_number(slug=slug)
-    if docnum is None:
+    """Slugs of up to five entries most like `slug` (see `katalog.similarity`), never itself."""
+    found = similar_all(index_dir, limit)
+    if slug not in found:
         msg = f"'{slug}' tidak ada di indeks"
         raise KeyError(msg)
-    terms = [
-        Term(name, text, boost=weight)
-        for name in SIMILAR_FIELDS
-        if searcher.reader().has_vector(docnum, name)  # an empty field (no tags) has none
-        for text, weight in searcher.key_terms([docnum], name, numterms=8)
-    ]
-    if not terms:
-        return []
-    results = searcher.search(Or(terms), limit=min(limit, 5), mask={docnum})
-    return [hit["slug"] for hit in results]
+    return found[slug]
+
+
+def similar_all(index_dir: Path, limit: int = 5) -> dict[str, list[str]]:
+    """`similar` for every entry of the index, from one pass over its postings."""
+    from katalog.ranking import WhooshStatistics  # ranking imports this module's field table
+    from katalog.similarity import similar_documents
+
+    with open_index(index_dir).searcher() as searcher:
+        stats = WhooshStatistics(searcher.reader())
+        slug_of = {doc: stats.reader.stored_fields(doc)["slug"] for doc in stats.live}
+        return similar_documents(stats, slug_of, limit)

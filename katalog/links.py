@@ -10,12 +10,16 @@ each once, with a timeout, and reports every failure.
 
 from __future__ import annotations
 
+import functools
+import html
+import os
+import posixpath
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -30,49 +34,96 @@ from katalog.validate import Entry
 _LINKING = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("form", "action")}
 USER_AGENT = "katalog-inovasi link check"
 
+# Pages are our own templates plus nh3-sanitised bodies, so a tag scanner is enough: quoted
+# values are read whole (a '>' inside one does not end the tag), comments and the raw text
+# of <script>/<style> are dropped first, as an HTML parser would.
+_SKIPPED = re.compile(
+    r"<!--.*?-->|(<(script|style)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>).*?</\2\s*>", re.I | re.S
+)
+_TAG = re.compile(r"<(a|link|script|img|form)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if (tag, name) in _LINKING and value is not None:
-                if tag == "link" and dict(attrs).get("rel") in {"canonical", "alternate"}:
-                    continue  # references to the public address, not fetched from this folder
-                self.links.append(value)
+def _keep_open_tag(match: re.Match[str]) -> str:
+    return match.group(1) or ""
+
+
+def links_in(text: str) -> list[str]:
+    """Every href/src/action an HTML page fetches or links to, in document order."""
+    text = _SKIPPED.sub(_keep_open_tag, text)
+    links = []
+    for tag_match in _TAG.finditer(text):
+        tag = tag_match.group(1).lower()
+        attrs = []
+        for found in _ATTRIBUTE.finditer(tag_match.group(2)):
+            value = next((v for v in found.group(2, 3, 4) if v is not None), None)
+            if value is not None:
+                attrs.append((found.group(1).lower(), html.unescape(value) if "&" in value else value))
+        if tag == "link" and dict(attrs).get("rel") in {"canonical", "alternate"}:
+            continue  # references to the public address, not fetched from this folder
+        links.extend(value for name, value in attrs if (tag, name) in _LINKING)
+    return links
 
 
 def links_of(page: Path) -> list[str]:
-    parser = _Links()
-    parser.feed(page.read_text(encoding="utf-8"))
-    return parser.links
+    return links_in(page.read_text(encoding="utf-8"))
 
 
-def target_of(page: Path, href: str, output: Path, site_url: str) -> Path | None:
-    """The file in `output` that `href` on `page` needs, or None for links off the site."""
-    if site_url and href.startswith(site_url.rstrip("/") + "/"):
-        href = href[len(site_url.rstrip("/")) :]
+class _Site:
+    """The files of a built site, as posix paths relative to its root, to resolve links against."""
+
+    def __init__(self, root: Path, site_url: str) -> None:
+        self.prefix = site_url.rstrip("/") + "/" if site_url else ""
+        self.files: set[str] = set()
+        self.folders: set[str] = {"."}
+        for folder, dirs, names in os.walk(root):
+            relative = os.path.relpath(folder, root).replace(os.sep, "/")
+            base = "" if relative == "." else relative + "/"
+            self.folders.update(base + d for d in dirs)
+            self.files.update(base + n for n in names)
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def is_broken(self, folder: str, href: str) -> bool:
+        """Whether `href` on a page in `folder` names a file missing from (or outside) the site."""
+        key = (folder, href)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self._broken(folder, href)
+        return found
+
+    def _broken(self, folder: str, href: str) -> bool:
+        if self.prefix and href.startswith(self.prefix):
+            href = href[len(self.prefix) - 1 :]
+        path = _path_of(href)
+        if path is None:
+            return False  # another site, mailto:, tel:, or a fragment/query on this page
+        joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
+        target = posixpath.normpath(joined or ".")
+        if target == ".." or target.startswith("../"):
+            return True  # outside the site
+        if path.endswith("/") or target in self.folders:
+            target = "index.html" if target == "." else target + "/index.html"
+        return target not in self.files
+
+
+@functools.lru_cache(maxsize=65536)
+def _path_of(href: str) -> str | None:
+    """The decoded path `href` names on this site, or None when it leaves the page or the site."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
-        return None  # another site, mailto:, tel:, or a fragment/query on this page
-    path = unquote(parts.path)
-    base = output if path.startswith("/") else page.parent
-    target = (base / path.lstrip("/")).resolve()
-    if path.endswith("/") or target.is_dir():
-        target = target / "index.html"
-    return target
+        return None
+    return unquote(parts.path)
 
 
 def broken_links(output: Path, site_url: str = "") -> Iterator[tuple[Path, str]]:
     """Every (page, href) whose target is missing from `output` or lies outside it."""
     root = output.resolve()
-    for page in sorted(root.rglob("*.html")):
-        for href in dict.fromkeys(links_of(page)):
-            target = target_of(page, href, root, site_url)
-            if target is not None and (not target.is_file() or not target.is_relative_to(root)):
-                yield page, href
+    site = _Site(root, site_url)
+    for page in sorted((p for p in site.files if p.endswith(".html")), key=lambda p: p.split("/")):
+        folder = posixpath.dirname(page) or "."
+        for href in dict.fromkeys(links_of(root / page)):
+            if site.is_broken(folder, href):
+                yield root / page, href
 
 
 def _sources_by_page(pelican: Pelican, output: Path) -> dict[Path, str]:
@@ -80,12 +131,13 @@ def _sources_by_page(pelican: Pelican, output: Path) -> dict[Path, str]:
     settings = pelican.settings
     found: dict[Path, str] = {}
     for entry in state_of(settings).entries:
-        found[(output / settings["ARTICLE_SAVE_AS"].format(slug=entry.slug)).resolve()] = entry.source
+        saved = settings["ARTICLE_SAVE_AS"].format(slug=entry.slug)
+        found[Path(os.path.normpath(output / saved))] = entry.source
     content = Path(settings["PATH"])
     for folder in settings.get("PAGE_PATHS", []):
         for source in sorted((content / folder).glob("*.md")):
             saved = settings["PAGE_SAVE_AS"].format(slug=source.stem)
-            found[(output / saved).resolve()] = _display(source)
+            found[Path(os.path.normpath(output / saved))] = _display(source)
     return found
 
 

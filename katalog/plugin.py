@@ -17,7 +17,7 @@ from katalog.errors import ContentError, Problem
 from katalog.generators import CatalogueGenerator
 from katalog.links import check_internal_links
 from katalog.progress import on_content_init, on_content_written
-from katalog.reader import KatalogReader
+from katalog.reader import KatalogReader, preload_entries
 from katalog.related import index_and_relate
 from katalog.replication_pages import ReplicationGenerator
 from katalog.state import STATE_KEY, BuildState, state_of, taxonomy_path
@@ -109,6 +109,9 @@ def duplicate_slugs(entries: list[Entry]) -> list[Problem]:
 def register() -> None:
     # Start of every run: fresh BuildState (taxonomy, problems); home and facet pages.
     signals.get_generators.connect(start_run)
+    # Start of every run: validate all innovation files at once, on every core; the
+    # reader then takes each file's stored result.
+    signals.get_generators.connect(preload_entries)
     # After every page is written: sitemap.xml and robots.txt list them all.
     signals.finalized.connect(write_web_files)
     # After every page is written: a link to a page that does not exist fails the build

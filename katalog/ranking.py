@@ -29,12 +29,17 @@ floating-point numbers in the same order.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from whoosh.analysis import Analyzer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import FixedBytesColumn
+from whoosh.matching import Matcher
 from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from katalog.analysis import analyzer, expand_query, token_groups
 from katalog.index import FUZZY_FIELD, TEXT_FIELDS
@@ -121,7 +126,9 @@ def plan(
 
 def near_words(stats: Statistics, word: str) -> list[str]:
     """Lexicon words of the typo field one edit from `word`, sharing its first letter, sorted."""
-    return sorted(w for w in stats.words_starting(FUZZY_FIELD, word[0]) if within_one_edit(word, w))
+    near = getattr(stats, "words_near", None)  # Whoosh's automaton when the statistics have one
+    candidates = near(FUZZY_FIELD, word) if near else stats.words_starting(FUZZY_FIELD, word[0])
+    return sorted(w for w in candidates if w[:1] == word[:1] and within_one_edit(word, w))
 
 
 def score(parts: list[Part], stats: Statistics) -> dict[Hashable, float]:
@@ -168,26 +175,38 @@ class WhooshStatistics:
 
     Deleted documents (an incremental update leaves them in old segments until a merge) are
     skipped everywhere, so the statistics equal those of an index rebuilt from scratch.
+    Field lengths are read as whole columns of length bytes, so a query at 10,000 entries
+    does not pay one call per document and field.
     """
 
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
-        self.live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+        total = reader.doc_count_all()
+        deleted = reader.has_deletions()
+        self.live = [d for d in range(total) if not reader.is_deleted(d)] if deleted else list(range(total))
+        self._live = frozenset(self.live) if deleted else None  # None: every document is live
         self.doc_count = len(self.live)
-        self._lengths: dict[str, dict[int, int]] = {}
+        self._bytes: dict[str, bytes] = {}
         self._averages: dict[str, float] = {}
+        self._all: dict[str, dict[str, list[Posting]]] = {}
+
+    def _length_bytes(self, field: str) -> bytes:
+        """Whoosh's length byte of `field` for every document number (0: empty field)."""
+        if field not in self._bytes:
+            parts = [_leaf_length_bytes(leaf, field) for leaf, _ in self.reader.leaf_readers()]
+            self._bytes[field] = b"".join(parts)
+        return self._bytes[field]
 
     def lengths(self, field: str) -> dict[int, int]:
-        """Whoosh's stored length of `field` per live document (None, in a multi-segment
-        index, for an empty field, reads as 0); read once per field."""
-        if field not in self._lengths:
-            length = self.reader.doc_field_length
-            self._lengths[field] = {d: length(d, field, 0) or 0 for d in self.live}
-        return self._lengths[field]
+        """Whoosh's stored (byte-quantised) length of `field` per live document."""
+        raw = self._length_bytes(field)
+        return {d: LENGTHS[raw[d]] for d in self.live}
 
     def average_length(self, field: str) -> float:
         if field not in self._averages:
-            total = sum(self.lengths(field).values())
+            raw = self._length_bytes(field)
+            live = raw if self._live is None else bytes(raw[d] for d in self.live)
+            total = sum(LENGTHS[value] * count for value, count in Counter(live).items())
             self._averages[field] = total / self.doc_count if total else 1.0
         return self._averages[field]
 
@@ -197,19 +216,90 @@ class WhooshStatistics:
         return self.read_postings(field, term)
 
     def read_postings(self, field: str, term: str) -> list[Posting]:
-        """`postings` for a term known to be in the lexicon (the export walks the lexicon)."""
+        """`postings` for a term known to be in the lexicon."""
         boost = self.reader.schema[field].format.field_boost
-        lengths = self.lengths(field)
-        matcher = self.reader.postings(field, term)
+        raw = self._length_bytes(field)
         found: list[Posting] = []
-        while matcher.is_active():
-            doc = matcher.id()
-            if doc in lengths:  # live documents only
-                freq = round(matcher.weight() / boost)  # Whoosh stores frequency * field boost
-                found.append((doc, freq, lengths[doc]))
-            matcher.next()
+        for leaf, base in self.reader.leaf_readers():
+            if (field, term) in leaf:
+                found += self._live_only(_leaf_postings(leaf.postings(field, term), base, boost, raw))
         return found
+
+    def all_postings(self, field: str) -> dict[str, list[Posting]]:
+        """term -> postings of every term of `field`, in one pass over each segment's lexicon
+        (the export and "Inovasi serupa" read everything; a lookup per term is slower).
+        Kept for the next caller: the build's export and similarity share one read."""
+        if field in self._all:
+            return self._all[field]
+        boost = self.reader.schema[field].format.field_boost
+        raw = self._length_bytes(field)
+        decode = self.reader.schema[field].from_bytes
+        terms: dict[str, list[Posting]] = {}
+        for leaf, base in self.reader.leaf_readers():
+            for btext in leaf.lexicon(field):
+                found = self._live_only(_leaf_postings(leaf.postings(field, btext), base, boost, raw))
+                if found:
+                    terms.setdefault(decode(btext), []).extend(found)
+        self._all[field] = terms
+        return terms
+
+    def _live_only(self, postings: list[Posting]) -> list[Posting]:
+        if self._live is None:
+            return postings
+        return [p for p in postings if p[0] in self._live]
 
     def words_starting(self, field: str, first: str) -> Iterable[str]:
         decode = self.reader.schema[field].from_bytes
         return [decode(b) for b in self.reader.expand_prefix(field, first)]
+
+    def words_near(self, field: str, word: str) -> Iterable[str]:
+        """Lexicon words within one Damerau-Levenshtein edit sharing the first letter: a
+        superset of `near_words`' result, found by Whoosh's automaton per segment instead
+        of walking every word of the letter."""
+        found: set[str] = set()
+        for leaf, _ in self.reader.leaf_readers():
+            found.update(leaf.terms_within(field, word, 1, prefix=1))
+        return found
+
+
+LENGTHS = [byte_to_length(value) for value in range(256)]  # length byte -> stored length
+
+
+def _leaf_length_bytes(leaf: IndexReader, field: str) -> bytes:
+    """One segment's length bytes: its whole column at once when the codec is Whoosh 2.7's
+    W3 (a private but pinned layout), else document by document."""
+    count = leaf.doc_count_all()
+    perdoc = getattr(leaf, "_perdoc", None)
+    if hasattr(perdoc, "_cached_reader"):
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if column is None:
+            return bytes(count)  # no length column: the field is empty in the whole segment
+        if isinstance(column, FixedBytesColumn.Reader) and column._fixedlen == 1:
+            stored = min(column._count, count)
+            return column._dbfile.get(column._basepos, stored) + bytes(count - stored)
+        return bytes(column[d] for d in range(count))
+    return bytes(length_to_byte(leaf.doc_field_length(d, field, 0) or 0) for d in range(count))
+
+
+def _leaf_postings(matcher: Matcher, base: int, boost: float, raw: bytes) -> list[Posting]:
+    """Postings of one segment's matcher as (docnum, frequency, length), deleted ones too.
+
+    Whoosh stores frequency * field boost as the weight. Plain W3 leaf matchers are read a
+    block (up to 128 postings) at a time; anything else (a deletion filter) posting by posting.
+    """
+    found: list[Posting] = []
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            found += [
+                (base + d, round(w / boost), LENGTHS[raw[base + d]])
+                for d, w in zip(matcher._ids, matcher._weights, strict=True)
+            ]
+            matcher._next_block()
+        return found
+    while matcher.is_active():
+        doc = base + matcher.id()
+        found.append((doc, round(matcher.weight() / boost), LENGTHS[raw[doc]]))
+        matcher.next()
+    return found

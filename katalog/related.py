@@ -11,9 +11,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from katalog.clientindex import CLIENT_DIR, export_client_index
+from katalog.clientindex import CLIENT_DIR, export_statistics
 from katalog.facets import Link
-from katalog.index import IndexReport, similar_all, update_index
+from katalog.index import IndexReport, open_index, update_index
+from katalog.ranking import WhooshStatistics
+from katalog.similarity import similar_documents
 from katalog.state import BuildState
 
 logger = logging.getLogger(__name__)
@@ -29,13 +31,18 @@ def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str,
     folder = index_dir(settings)
     report = update_index(state.entries, folder, state.taxonomy)
     logger.info("katalog: indeks %s", report)
-    # The browser's static search is exported from the index just updated (cari/indeks/).
-    export_client_index(folder, Path(settings["OUTPUT_PATH"]) / CLIENT_DIR, state.taxonomy)
+    with open_index(folder).searcher() as searcher:
+        # One read of the postings serves both the browser's static search (cari/indeks/),
+        # exported from the index just updated, and "Inovasi serupa".
+        stats = WhooshStatistics(searcher.reader())
+        export_statistics(stats, Path(settings["OUTPUT_PATH"]) / CLIENT_DIR, state.taxonomy)
+        slug_of = {doc: stats.reader.stored_fields(doc)["slug"] for doc in stats.live}
+        related = similar_documents(stats, slug_of)
     by_slug = {a.slug: a for a in articles}
-    for slug, others in similar_all(folder, list(by_slug)).items():
-        by_slug[slug].similar = [
+    for slug, article in by_slug.items():
+        article.similar = [
             Link(other, by_slug[other].innovation.title, f"inovasi/{other}/")
-            for other in others
+            for other in related.get(slug, [])
             if other in by_slug
         ]
     return report

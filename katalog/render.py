@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -79,9 +80,21 @@ def _link_or_text(match: re.Match[str]) -> str:
     return match.group(0) if "href" in attrs else match.group(2)
 
 
+_RENDERERS = threading.local()
+
+
+def _renderer() -> markdown.Markdown:
+    """This thread's Markdown instance: building one (extensions, patterns) costs more than
+    converting a typical body, so it is built once and `reset()` between documents."""
+    renderer = getattr(_RENDERERS, "markdown", None)
+    if renderer is None:
+        renderer = _RENDERERS.markdown = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    return renderer
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown to sanitised HTML; headings start at h2 (h1 is the page title)."""
-    html = markdown.markdown(text, extensions=_EXTENSIONS, output_format="html")
+    html = _renderer().reset().convert(text)
     return sanitise(_HEADING.sub(_shift_heading, html))
 
 

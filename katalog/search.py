@@ -17,6 +17,7 @@ index and the reference for analysis; `build_query` keeps the same query as a Wh
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +107,12 @@ def search(
         if narrow is not None:
             allowed = set(searcher.docs_for_query(narrow))
             scores = {doc: value for doc, value in scores.items() if doc in allowed}
+        # Only documents that can reach the first `limit` (ties at the cut included) need
+        # their stored fields for the slug tie-break: at 10,000 entries a common word
+        # scores thousands of documents, and reading each one's fields dominated a query.
+        if len(scores) > limit > 0:
+            cut = heapq.nlargest(limit, scores.values())[-1]
+            scores = {doc: value for doc, value in scores.items() if value >= cut}
         fields = {doc: reader.stored_fields(doc) for doc in scores}
         ranked = ranking.rank(scores, lambda doc: fields[doc]["slug"], limit)
         return [_hit(fields[doc], value) for doc, value in ranked]

@@ -8,6 +8,8 @@ editors' language, each placed on the line of the offending key.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,32 @@ def load_entry(path: Path, taxonomy: Taxonomy) -> LoadResult:
         return LoadResult(None, [exc.problem])
     result = validate_located(located, parts, where, taxonomy)
     return LoadResult(result.entry, sorted(result.problems))
+
+
+def load_entries(paths: list[Path], taxonomy: Taxonomy, jobs: int) -> list[LoadResult]:
+    """`load_entry` for every path, in order, spread over `jobs` processes when above one.
+
+    Reading is pure per file (YAML, model, Markdown), so a catalogue of thousands of
+    entries is validated on every core; a worker's programmer error is re-raised here.
+    """
+    if jobs <= 1 or len(paths) < 2:
+        return [load_entry(path, taxonomy) for path in paths]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, len(paths) // (jobs * 4))
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(taxonomy,)) as pool:
+        return list(pool.map(_load_in_worker, paths, chunksize=chunk))
+
+
+_WORKER_TAXONOMY: list[Taxonomy] = []
+
+
+def _adopt(taxonomy: Taxonomy) -> None:
+    _WORKER_TAXONOMY[:] = [taxonomy]
+
+
+def _load_in_worker(path: Path) -> LoadResult:
+    return load_entry(path, _WORKER_TAXONOMY[0])
 
 
 def validate_located(

@@ -22,13 +22,11 @@ from pygments.lexers import YamlLexer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from katalog.devserver import DevServer  # noqa: E402 (after the path set-up above)
+from katalog.browser import headless_chromium  # noqa: E402 (after the path set-up above)
+from katalog.devserver import DevServer  # noqa: E402
 from katalog.scaffold import scaffold_text  # noqa: E402
 
 OUT = ROOT / "content" / "images" / "panduan"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
 SCAFFOLD_LINES = 32  # the top of the file: the modeline and the first keys with their comments
 
 
@@ -71,12 +69,9 @@ def broken_site(folder: Path) -> tuple[DevServer, Path]:
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+    with tempfile.TemporaryDirectory() as tmp, headless_chromium() as browser:
         folder = Path(tmp)
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 960, "height": 700}, device_scale_factor=1)
         page.goto(scaffold_page(folder).as_uri())
         page.screenshot(path=str(OUT / "berkas-baru.png"), full_page=True)
@@ -93,7 +88,6 @@ def main() -> int:
             page.screenshot(path=str(OUT / "galat-pratinjau.png"), full_page=True)
         finally:
             server.stop()
-        browser.close()
     for name in ("berkas-baru.png", "galat-pratinjau.png"):
         print(OUT / name)
     return 0

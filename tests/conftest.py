@@ -55,3 +55,18 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("real-site") / "output"
     build_site(ROOT / "content", output)
     return output
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless system Chromium per test module (each test opens its own pages).
+
+    Module, not session, scope: Playwright's sync API runs an event loop while open, and the
+    benchmark tests start Playwright themselves; a browser kept open across modules breaks them.
+    """
+    from katalog.browser import CHROMIUM, MISSING, headless_chromium
+
+    if not CHROMIUM.is_file():
+        pytest.fail(MISSING)
+    with headless_chromium() as chromium:
+        yield chromium

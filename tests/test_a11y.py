@@ -6,24 +6,14 @@ request that would leave the local server is recorded and fails the test.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from katalog.serve import make_server
+from katalog.browser import serving
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Home, an innovation, each facet page type and facet index, search with results,
 # the comparison with a table, the replication ranking, and every static page.
 PAGES = [
@@ -44,24 +34,8 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def served(fixture_site: Path) -> Iterator[str]:
-    server = make_server(fixture_site, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found: CI must install the Debian `chromium` package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serving(fixture_site) as url:
+        yield url
 
 
 def open_page(browser, served: str, path: str, outside: list[str], **context: object):

@@ -219,3 +219,37 @@ def test_similar_innovations_on_real_pages(real_site: Path, taxonomy: Taxonomy) 
     assert 'href="../../inovasi/simpel-mobile/"' in re.search(
         r'<ul class="similar">(.*?)</ul>', simpel
     ).group(1)
+
+
+def test_reading_on_every_core_builds_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KATALOG_JOBS=2 validates the files in worker processes; the pages are the same bytes."""
+    import katalog.reader
+
+    calls: list[int] = []
+    real = katalog.reader.load_entries
+
+    def spy(paths: list[Path], taxonomy: Taxonomy, jobs: int) -> list:
+        calls.append(jobs)
+        return real(paths, taxonomy, jobs)
+
+    monkeypatch.setattr(katalog.reader, "load_entries", spy)
+    content = _copy_site(tmp_path)
+    build_site(content, tmp_path / "one", KATALOG_JOBS=1)
+    build_site(content, tmp_path / "two", KATALOG_JOBS=2)
+    assert calls == [2]
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+
+
+def test_reading_on_every_core_reports_every_problem_of_every_file(tmp_path: Path) -> None:
+    content = _copy_site(tmp_path)
+    for bad in sorted((FIXTURES / "bad").glob("*.md")):
+        shutil.copy(bad, content / "inovasi" / bad.name)
+    with pytest.raises(ContentError) as one:
+        build_site(content, tmp_path / "output", KATALOG_JOBS=1)
+    with pytest.raises(ContentError) as two:
+        build_site(content, tmp_path / "output", KATALOG_JOBS=2)
+    assert [str(p) for p in two.value.problems] == [str(p) for p in one.value.problems]
+    assert {Path(p.path).name for p in two.value.problems} == {
+        b.name for b in (FIXTURES / "bad").glob("*.md")
+    }
+    assert not (tmp_path / "output").exists()

@@ -8,14 +8,10 @@ golden file the Python analyzer meets; the first query must download only its ow
 from __future__ import annotations
 
 import bisect
-import contextlib
-import functools
 import gzip
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,54 +19,13 @@ import pytest
 from playwright.sync_api import expect
 
 from katalog import ranking
+from katalog.browser import serving
 from katalog.index import open_index
 from katalog.search import search
 
 from .conftest import FIXTURES
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 INDEX = "cari/indeks/"
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """`folder` over http on a free localhost port (fetch() refuses file://)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found: CI must install the Debian `chromium` package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def open_search(browser: Any, url: str) -> Any:
@@ -83,14 +38,9 @@ def open_search(browser: Any, url: str) -> Any:
 
 @pytest.fixture(scope="module")
 def served(real_site: Path) -> Iterator[str]:
-    with serve(real_site) as url:
+    """The real site with the production headers: the search must work under its CSP."""
+    with serving(real_site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -14,15 +14,6 @@ from katalog.errors import Problem
 
 from .conftest import FIXTURES, ROOT, TAXONOMY
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 30_000  # generous: a rebuild on a loaded CI machine; not a speed assertion
 
 
@@ -42,18 +33,6 @@ def site(tmp_path: Path) -> Iterator[tuple[DevServer, Path, list[str]]]:
     server.start()
     yield server, content, said
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found: CI must install the Debian `chromium` package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_edit_break_and_fix_a_file_in_the_browser(browser, site) -> None:

@@ -16,6 +16,7 @@ from katalog.index import (
     VERSION_FILE,
     build_schema,
     similar,
+    similar_all,
     update_index,
 )
 from katalog.model import Innovation
@@ -217,3 +218,15 @@ def test_similar_entries(index_dir: Path) -> None:
 def test_similar_of_an_unknown_slug_raises(index_dir: Path) -> None:
     with pytest.raises(KeyError):
         similar(index_dir, "tidak-ada")
+
+
+def test_similar_lists_do_not_depend_on_indexing_order(
+    tmp_path: Path, index_dir: Path, entries: list[Entry], taxonomy: Taxonomy
+) -> None:
+    update_index(entries[::-1], tmp_path / "reversed", taxonomy)
+    forward, backward = similar_all(index_dir), similar_all(tmp_path / "reversed")
+    assert forward == backward
+    assert sorted(forward) == sorted(e.slug for e in entries)
+    assert all(
+        slug not in others and len(set(others)) == len(others) <= 5 for slug, others in forward.items()
+    )

@@ -7,23 +7,19 @@ so its absence fails the test instead of silently skipping the print contract.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-CHROMIUM = "/usr/bin/chromium"
+from katalog.browser import CHROMIUM, CHROMIUM_ARGS, MISSING
 
 
 def chromium() -> str:
-    found = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
-    if not found:
-        pytest.fail(
-            "Chromium tidak ditemukan: CI must install the Debian `chromium` package (apt-get install chromium)"
-        )
-    return found
+    if not CHROMIUM.is_file():
+        pytest.fail(MISSING)
+    return str(CHROMIUM)
 
 
 def print_to_pdf(page: Path, work: Path) -> Path:
@@ -31,12 +27,7 @@ def print_to_pdf(page: Path, work: Path) -> Path:
     command = [
         chromium(),
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *CHROMIUM_ARGS,
         f"--user-data-dir={work / 'profile'}",
         "--no-pdf-header-footer",
         f"--print-to-pdf={pdf}",

@@ -6,29 +6,18 @@ recorded replicas, one of them `based_on: simpel`) is built once for this module
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from katalog.browser import serving
+
 from .conftest import FIXTURES, build_site
 from .htmltools import parse
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -180,32 +169,9 @@ def test_comparison_page_is_a_plain_form_with_an_external_script(replication_sit
 
 @pytest.fixture(scope="module")
 def served(replication_site: Path) -> Iterator[str]:
-    """The built site over http (fetch() refuses file://), on a free localhost port."""
-    handler = functools.partial(_QuietHandler, directory=str(replication_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found: CI must install the Debian `chromium` package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    """The built site over http (fetch() refuses file://), with the production headers."""
+    with serving(replication_site) as url:
+        yield url
 
 
 def test_comparison_table_shows_both_innovations_side_by_side(browser, served: str) -> None:

@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
+from katalog.browser import serving
 from katalog.cli import main as katalog_main
 from katalog.search import search
 
-from .test_client_search import chromium, open_search, serve
+from .test_client_search import open_search
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_parity_queries.yaml").read_text(encoding="utf-8"))
 FACETS = ("unit", "bidang", "jenis", "tahun")
@@ -29,8 +30,8 @@ def _id(item: dict[str, Any]) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(real_site: Path) -> Iterator[Any]:
-    with serve(real_site) as url, chromium() as browser:
+def page(real_site: Path, browser: Any) -> Iterator[Any]:
+    with serving(real_site) as url:
         yield open_search(browser, f"{url}/cari/")
 
 
