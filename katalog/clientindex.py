@@ -31,12 +31,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pelican.generators import Generator
 from pelican.writers import Writer
 
 from katalog import ranking
 from katalog.analysis import BOUND_PREFIXES, STOP_WORDS, analyzer_version, default_protected, default_synonyms
 from katalog.facets import FACETS, UNKNOWN_LABEL, UNKNOWN_SLUG, build_facets
+from katalog.generators import PageGenerator
 from katalog.index import FACET_FIELDS, FUZZY_FIELD, open_index
 from katalog.state import state_of
 from katalog.taxonomy import Taxonomy
@@ -233,19 +233,17 @@ def export_statistics(stats: ranking.WhooshStatistics, target: Path, taxonomy: T
     return manifest
 
 
-class SearchPageGenerator(Generator):
+class SearchPageGenerator(PageGenerator):
     """Writes ``cari/index.html``: the form, facet choices computed here, the script hook."""
 
     def generate_output(self, writer: Writer) -> None:
         state = state_of(self.settings)
         articles = self.context.get("articles", [])
         facets = [f for f in build_facets(articles, state.taxonomy) if f.key in SEARCH_FACETS]
-        writer.write_file(
-            "cari/index.html",
-            self.get_template("cari"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            page_name="cari/index",
+        self.write_page(
+            writer,
+            "cari/",
+            "cari",
             search_facets=facets,
             manifest_url=f"{CLIENT_DIR.as_posix()}/{MANIFEST}",
             total=len(articles),

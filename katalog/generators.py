@@ -35,7 +35,22 @@ def feed_path(facet_key: str, value_slug: str) -> str | None:
     return f"feeds/{facet_key}/{value_slug}.atom.xml" if facet_key in FEED_FACETS else None
 
 
-class CatalogueGenerator(Generator):
+class PageGenerator(Generator):
+    """A Pelican generator that writes directory-style pages (``<folder>index.html``)."""
+
+    def write_page(self, writer: Writer, folder: str, template: str, **variables: Any) -> None:
+        """Write ``<folder>index.html`` from `template`; `page_name` drives nav highlighting."""
+        writer.write_file(
+            f"{folder}index.html",
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            page_name=f"{folder}index",
+            **variables,
+        )
+
+
+class CatalogueGenerator(PageGenerator):
     """Writes ``index.html`` and every facet page."""
 
     def generate_output(self, writer: Writer) -> None:
@@ -55,32 +70,21 @@ class CatalogueGenerator(Generator):
         self._write_data("schema.json", schema_text(state.taxonomy))
         self._write_data("inovasi.json", innovations_json(entries, site_url))
         self._write_data("inovasi.csv", innovations_csv(entries, site_url))
-        self._page(writer, "", "index", **common)
+        self.write_page(writer, "", "index", **common)
         stale = sorted(
             (a for a in articles if a.view.stale_note),
             key=lambda a: (a.innovation.last_verified or dt.date.min, sort_key(a)),
         )
-        self._page(
+        self.write_page(
             writer, STALE_PAGE, "perlu_diperbarui", stale=stale, max_age_days=max_age(self.settings), **common
         )
         for facet in facets:
-            self._page(writer, f"{facet.key}/", "facet_index", facet=facet, **common)
+            self.write_page(writer, f"{facet.key}/", "facet_index", facet=facet, **common)
             for value in facet.values:
                 feed = feed_path(facet.key, value.link.slug) or ALL_FEED
-                self._page(
+                self.write_page(
                     writer, value.link.url, "facet", facet=facet, value=value, **{**common, "feed_url": feed}
                 )
-
-    def _page(self, writer: Writer, folder: str, template: str, **variables: Any) -> None:
-        """Write ``<folder>index.html`` from `template`; `page_name` drives nav highlighting."""
-        writer.write_file(
-            f"{folder}index.html",
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            page_name=f"{folder}index",
-            **variables,
-        )
 
     def _write_data(self, name: str, text: str) -> None:
         """Write an open-data file under ``output/data/``."""

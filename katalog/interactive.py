@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from katalog.errors import UsageError
-from katalog.model import FIRST_YEAR, slugify
-from katalog.scaffold import existing_slug
+from katalog.model import FIRST_YEAR
+from katalog.scaffold import check_title
 from katalog.taxonomy import Taxonomy, Vocabulary
 
 T = TypeVar("T")
@@ -132,13 +132,7 @@ def ask_missing(entry: NewEntry, taxonomy: Taxonomy, folder: Path, ask: Ask, say
 
 def _ask_title(folder: Path, ask: Ask) -> str:
     title = ask("Judul inovasi: ").strip()
-    if not slugify(title):
-        message = "judul harus mengandung huruf atau angka"
-        raise UsageError(message)
-    taken = existing_slug(title, folder)
-    if taken is not None:
-        message = f"slug '{slugify(title)}' sudah dipakai oleh {taken}; tulis judul lain"
-        raise UsageError(message)
+    check_title(title, folder)
     return title
 
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pelican.generators import Generator
 from pelican.writers import Writer
 
 from katalog.facets import Link
+from katalog.generators import PageGenerator
 from katalog.model import Innovation, LegalBasis
 from katalog.views import EntryView
 
@@ -182,7 +182,7 @@ def comparison_data(articles: Iterable[Any]) -> dict[str, Any]:
     }
 
 
-class ReplicationGenerator(Generator):
+class ReplicationGenerator(PageGenerator):
     """Writes ``replikasi/``, ``bandingkan/`` and ``data/bandingkan.json``."""
 
     def generate_context(self) -> None:
@@ -191,26 +191,21 @@ class ReplicationGenerator(Generator):
     def generate_output(self, writer: Writer) -> None:
         articles = sorted(self.context.get("articles", []), key=_title_key)
         ranked = ranking(articles)
-        self._write_page(
+        self.write_page(
             writer,
+            "replikasi/",
             "replikasi",
             ranked=ranked,
             total_replications=sum(r.count for r in ranked),
         )
-        self._write_page(
-            writer, "bandingkan", choices=[_link(a) for a in articles], max_compared=MAX_COMPARED
+        self.write_page(
+            writer,
+            "bandingkan/",
+            "bandingkan",
+            choices=[_link(a) for a in articles],
+            max_compared=MAX_COMPARED,
         )
         data = json.dumps(comparison_data(articles), ensure_ascii=False, separators=(",", ":"))
         path = Path(self.output_path) / "data" / "bandingkan.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(data + "\n", encoding="utf-8")
-
-    def _write_page(self, writer: Writer, name: str, **values: Any) -> None:
-        writer.write_file(
-            f"{name}/index.html",
-            self.get_template(name),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            page_name=f"{name}/index",
-            **values,
-        )

@@ -76,8 +76,8 @@ def existing_slug(title: str, folder: Path) -> Path | None:
     return None
 
 
-def write_scaffold(title: str, folder: Path, choices: dict[str, Any] | None = None) -> Path:
-    """Create ``<folder>/<slug>.md``; refuse a slug another file in `folder` already uses."""
+def check_title(title: str, folder: Path) -> str:
+    """The slug `title` gives, or a usage error when it is empty or already used in `folder`."""
     slug = slugify(title)
     if not slug:
         msg = "judul harus mengandung huruf atau angka"
@@ -86,6 +86,12 @@ def write_scaffold(title: str, folder: Path, choices: dict[str, Any] | None = No
     if taken is not None:
         msg = f"slug '{slug}' sudah dipakai oleh {taken} (berkas sudah ada); pilih judul lain"
         raise UsageError(msg)
+    return slug
+
+
+def write_scaffold(title: str, folder: Path, choices: dict[str, Any] | None = None) -> Path:
+    """Create ``<folder>/<slug>.md``; refuse a slug another file in `folder` already uses."""
+    slug = check_title(title, folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
     path.write_text(scaffold_text(title, choices, schema_ref_for(folder)), encoding="utf-8")
