@@ -92,7 +92,7 @@ def _gaps(numbers: Iterable[int]) -> list[int]:
     return gaps
 
 
-def _postings(stats: ranking.WhooshStatistics, doc_id: dict[int, int]) -> dict[str, dict[str, list[int]]]:
+def _postings(stats: ranking.WholeStatistics, doc_id: dict[int, int]) -> dict[str, dict[str, list[int]]]:
     """term -> field -> flat [doc gap, frequency, length, ...] for live documents."""
     terms: dict[str, dict[str, list[int]]] = {}
     for field in [*ranking.FIELD_BOOSTS, FUZZY_FIELD]:
@@ -175,7 +175,7 @@ def _facets(stored: list[dict[str, Any]], files: _Files) -> dict[str, str]:
     return result
 
 
-def _settings(stats: ranking.WhooshStatistics) -> dict[str, Any]:
+def _settings(stats: ranking.WholeStatistics) -> dict[str, Any]:
     """Everything the browser needs to analyse and rank exactly as `katalog.ranking`."""
     fields = [*ranking.FIELD_BOOSTS, FUZZY_FIELD]
     return {
@@ -206,19 +206,26 @@ def _settings(stats: ranking.WhooshStatistics) -> dict[str, Any]:
 def export_client_index(index_dir: Path, target: Path, taxonomy: Taxonomy) -> dict[str, Any]:
     """Write the browser's index for the Whoosh index in `index_dir` into `target`; the manifest."""
     with open_index(index_dir).searcher() as searcher:
-        return export_statistics(ranking.WhooshStatistics(searcher.reader()), target, taxonomy)
+        stats = ranking.WhooshStatistics(searcher.reader())
+        stored = {d: stats.reader.stored_fields(d) for d in stats.live}
+        return export_statistics(stats, stored, target, taxonomy)
 
 
-def export_statistics(stats: ranking.WhooshStatistics, target: Path, taxonomy: Taxonomy) -> dict[str, Any]:
-    """`export_client_index` from statistics already open (the build shares them with
-    "Inovasi serupa", so the postings are read once); the manifest."""
+def export_statistics(
+    stats: ranking.WholeStatistics,
+    stored_fields: dict[int, dict[str, Any]],
+    target: Path,
+    taxonomy: Taxonomy,
+) -> dict[str, Any]:
+    """`export_client_index` from statistics at hand (the build's own, shared with "Inovasi
+    serupa"; `stored_fields` maps each live document to its stored fields); the manifest."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     files = _Files(target)
-    by_slug = sorted(stats.live, key=lambda d: stats.reader.stored_fields(d)["slug"])
+    by_slug = sorted(stats.live, key=lambda d: stored_fields[d]["slug"])
     doc_id = {docnum: number for number, docnum in enumerate(by_slug)}
-    stored = [stats.reader.stored_fields(d) for d in by_slug]
+    stored = [stored_fields[d] for d in by_slug]
     terms = _postings(stats, doc_id)
     manifest = {
         **_settings(stats),

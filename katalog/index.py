@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
+import re
 import shutil
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,14 +24,15 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import Analyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, FieldType, Schema
+from whoosh.system import pack_uint
 
-from katalog.analysis import analyzer, analyzer_version
+from katalog.analysis import TOKEN_PATTERN, analyzer, analyzer_version
 from katalog.facets import links_of
 from katalog.model import Innovation
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 DEFAULT_INDEX_DIR = Path(".katalog") / "whoosh"
 VERSION_FILE = "KATALOG_VERSION"
 URL_PATTERN = "inovasi/{slug}/"
@@ -49,6 +54,44 @@ FUZZY_FIELD = "kata"
 FACET_FIELDS = {"unit": "unit", "bidang": "category", "jenis": "kind", "tahun": "year", "status": "status"}
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """One field of one document after analysis: its distinct terms and their frequencies.
+
+    A build analyses each text once (in the reading workers) and the Whoosh writer, the
+    browser index and "Inovasi serupa" all take these terms, instead of Whoosh analysing
+    while it writes and the others reading the postings back out of the index.
+    """
+
+    terms: tuple[str, ...]  # in no particular order
+    freqs: tuple[int, ...]
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(zip(self.terms, self.freqs, strict=True))
+
+    @property
+    def length(self) -> int:
+        """Whoosh's field length: the number of tokens."""
+        return sum(self.freqs)
+
+
+class AnalysedText(TEXT):
+    """A TEXT field that also takes an `Analysed` value, indexed without analysing again.
+
+    Postings equal those Whoosh makes from the text itself (`Frequency.word_values`: weight
+    is frequency times field boost, as our analyzer gives every token a boost of 1).
+    Queries still go through the field's analyzer, which is pickled with the schema.
+    """
+
+    def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if not isinstance(value, Analysed):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        for term, freq in zip(value.terms, value.freqs, strict=True):
+            yield term.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+
+
 def build_schema() -> Schema:
     """Whoosh schema derived from the model's fields (test_index checks the mapping)."""
     stemmed, plain = analyzer(), analyzer(stemming=False)
@@ -56,11 +99,11 @@ def build_schema() -> Schema:
         "slug": ID(stored=True, unique=True),
         "url": STORED(),
         "content_hash": ID(stored=True),
-        FUZZY_FIELD: TEXT(analyzer=plain, phrase=False),
+        FUZZY_FIELD: AnalysedText(analyzer=plain, phrase=False),
     }
     for name, (_, boost) in TEXT_FIELDS.items():
         stored = name in ("title", "summary")
-        fields[name] = TEXT(analyzer=stemmed, field_boost=boost, stored=stored, phrase=False)
+        fields[name] = AnalysedText(analyzer=stemmed, field_boost=boost, stored=stored, phrase=False)
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(stored=True, commas=True) if name == "jenis" else ID(stored=True)
     return Schema(**fields)
@@ -123,6 +166,68 @@ def content_hash(entry: Entry, doc: dict[str, str], version: str) -> str:
     return digest.hexdigest()
 
 
+ANALYSED_FIELDS = (*TEXT_FIELDS, FUZZY_FIELD)
+
+
+@dataclass(frozen=True)
+class IndexedDoc:
+    """An entry ready for every index: its Whoosh document (with content hash) and terms."""
+
+    fields: dict[str, str]
+    analysed: dict[str, Analysed]
+
+    @property
+    def slug(self) -> str:
+        return self.fields["slug"]
+
+    def whoosh_fields(self) -> dict[str, object]:
+        """Keyword arguments for Whoosh's `add_document`: stored fields keep their text."""
+        values: dict[str, object] = {**self.fields, **self.analysed}
+        for name in ANALYSED_FIELDS:
+            values[f"_stored_{name}"] = self.fields[name]
+        return values
+
+
+_WORDS = re.compile(TOKEN_PATTERN)  # the tokenizer's own pattern (`analysis.WordTokenizer`)
+_WORD_TERMS: dict[int, tuple[Analyzer, dict[str, tuple[str, ...]]]] = {}  # chain id -> (chain, cache)
+
+
+def analyse_field(field_type: FieldType, text: str) -> Analysed:
+    """Analyse `text` exactly as Whoosh indexes it into a field of `field_type`.
+
+    Every filter of our chains works within one token (hyphen variants and stems share
+    the word's position), so the terms of a text are the terms of each of its words, and
+    each distinct word goes through the chain once per process: a catalogue repeats its
+    vocabulary, and this is what makes analysing a 10,000-entry catalogue cheap. Counting
+    follows Whoosh's `Frequency` format: one per term the chain yields.
+    """
+    chain = field_type.analyzer
+    cache = _WORD_TERMS.setdefault(id(chain), (chain, {}))[1]  # holding chain keeps its id
+    words = _WORDS.findall(text)
+    for word in set(words).difference(cache):
+        cache[word] = tuple(t.text for t in chain(word, mode="index") if not t.stopped)
+    counts = Counter(itertools.chain.from_iterable(map(cache.__getitem__, words)))
+    return Analysed(tuple(counts), tuple(counts.values()))
+
+
+def whoosh_analysis(field_type: FieldType, text: str) -> Analysed:
+    """The reference for `analyse_field`: Whoosh's own analysis of the whole text."""
+    found = field_type.format.word_values(text, field_type.analyzer, mode="index")
+    counts = {term: freq for term, freq, _, _ in found}
+    return Analysed(tuple(counts), tuple(counts.values()))
+
+
+def indexed_document(
+    entry: Entry, taxonomy: Taxonomy, schema: Schema | None = None, url_pattern: str = URL_PATTERN
+) -> IndexedDoc:
+    """`document` with its content hash and every text field analysed (pass one `schema`
+    for many entries: building it compiles the analyzers)."""
+    schema = schema or build_schema()
+    doc = document(entry, taxonomy, url_pattern)
+    doc["content_hash"] = content_hash(entry, doc, index_version())
+    return IndexedDoc(doc, {name: analyse_field(schema[name], doc[name]) for name in ANALYSED_FIELDS})
+
+
 @dataclass
 class IndexReport:
     """What an update did; `changed` is False when no file was written."""
@@ -145,15 +250,18 @@ def _stored_version(index_dir: Path) -> str | None:
     return path.read_text(encoding="utf-8").strip()
 
 
-def _rebuild(index_dir: Path, docs: dict[str, dict[str, str]], version: str) -> IndexReport:
+WRITER_MEMORY_MB = 256  # Whoosh's posting pool; above it, it sorts runs through temporary files
+
+
+def _rebuild(index_dir: Path, docs: dict[str, IndexedDoc], version: str) -> IndexReport:
     """Empty the folder and write every document: used for new indexes and version changes."""
     if index_dir.exists():
         shutil.rmtree(index_dir)
     index_dir.mkdir(parents=True)
     ix = whoosh_index.create_in(str(index_dir), build_schema())
-    with ix.writer() as writer:
+    with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
         for doc in docs.values():
-            writer.add_document(**doc)
+            writer.add_document(**doc.whoosh_fields())
     (index_dir / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
     return IndexReport(rebuilt=True, added=sorted(docs))
 
@@ -175,17 +283,21 @@ def update_index(
     ``content/taxonomy.yaml`` (pass the build's own taxonomy when there is one).
     """
     taxonomy = taxonomy or Taxonomy.load(DEFAULT_TAXONOMY)
+    schema = build_schema()
+    return update_index_with([indexed_document(e, taxonomy, schema, url_pattern) for e in entries], index_dir)
+
+
+def update_index_with(indexed: list[IndexedDoc], index_dir: Path = DEFAULT_INDEX_DIR) -> IndexReport:
+    """`update_index` for documents already analysed (the build analyses while it reads)."""
     version = index_version()
-    docs = {e.slug: document(e, taxonomy, url_pattern) for e in entries}
-    for entry in entries:
-        docs[entry.slug]["content_hash"] = content_hash(entry, docs[entry.slug], version)
+    docs = {doc.slug: doc for doc in indexed}
     if _stored_version(index_dir) != version:
         return _rebuild(index_dir, docs, version)
     ix = whoosh_index.open_dir(str(index_dir))
     old = _stored_hashes(ix)
     report = IndexReport(
         added=sorted(set(docs) - set(old)),
-        updated=sorted(s for s in set(docs) & set(old) if docs[s]["content_hash"] != old[s]),
+        updated=sorted(s for s in set(docs) & set(old) if docs[s].fields["content_hash"] != old[s]),
         removed=sorted(set(old) - set(docs)),
     )
     report.unchanged = len(docs) - len(report.added) - len(report.updated)
@@ -194,12 +306,12 @@ def update_index(
     return report
 
 
-def _apply(ix: whoosh_index.Index, report: IndexReport, docs: dict[str, dict[str, str]]) -> None:
-    with ix.writer() as writer:
+def _apply(ix: whoosh_index.Index, report: IndexReport, docs: dict[str, IndexedDoc]) -> None:
+    with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
         for slug in report.removed:
             writer.delete_by_term("slug", slug)
         for slug in report.added + report.updated:
-            writer.update_document(**docs[slug])
+            writer.update_document(**docs[slug].whoosh_fields())
 
 
 def open_index(index_dir: Path) -> whoosh_index.Index:

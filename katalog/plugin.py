@@ -18,7 +18,7 @@ from katalog.generators import CatalogueGenerator
 from katalog.links import check_internal_links
 from katalog.progress import on_content_init, on_content_written
 from katalog.reader import KatalogReader, preload_entries
-from katalog.related import index_and_relate
+from katalog.related import finish_index_update, index_and_relate
 from katalog.replication_pages import ReplicationGenerator
 from katalog.state import STATE_KEY, BuildState, state_of, taxonomy_path
 from katalog.taxonomy import Taxonomy
@@ -106,17 +106,25 @@ def duplicate_slugs(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
+def finish_build(pelican: Pelican) -> None:
+    """After every page is written, in this order: wait for the Whoosh writer (its failure
+    fails the build); sitemap.xml and robots.txt list every page; a link to a page that does
+    not exist fails the build (build.py swaps output/ only after Pelican returns, so the
+    old site stays)."""
+    finish_index_update(state_of(pelican.settings))
+    write_web_files(pelican)
+    check_internal_links(pelican)
+
+
 def register() -> None:
     # Start of every run: fresh BuildState (taxonomy, problems); home and facet pages.
     signals.get_generators.connect(start_run)
     # Start of every run: validate all innovation files at once, on every core; the
     # reader then takes each file's stored result.
     signals.get_generators.connect(preload_entries)
-    # After every page is written: sitemap.xml and robots.txt list them all.
-    signals.finalized.connect(write_web_files)
-    # After every page is written: a link to a page that does not exist fails the build
-    # (build.py swaps output/ only after Pelican returns, so the old site stays).
-    signals.finalized.connect(check_internal_links)
+    # After every page is written: wait for the index writer, list pages in sitemap.xml,
+    # fail on broken internal links.
+    signals.finalized.connect(finish_build)
     # Our reader validates front matter against the model.
     signals.readers_init.connect(use_our_reader)
     # Before any page is written: abort on invalid content, else update the search index

@@ -42,7 +42,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from katalog.analysis import analyzer, expand_query, token_groups
-from katalog.index import FUZZY_FIELD, TEXT_FIELDS
+from katalog.index import FUZZY_FIELD, TEXT_FIELDS, Analysed
 
 K1 = 1.2
 B = 0.75
@@ -263,6 +263,56 @@ class WhooshStatistics:
 
 
 LENGTHS = [byte_to_length(value) for value in range(256)]  # length byte -> stored length
+
+
+class MemoryStatistics:
+    """`Statistics` of documents analysed in this build, numbered by position in `docs`.
+
+    Equal to `WhooshStatistics` of an index holding the same documents (test_ranking checks
+    this): each length is quantised through Whoosh's length byte. The build ranks "Inovasi
+    serupa" and exports the browser index from these, so neither waits for Whoosh to write.
+    """
+
+    def __init__(self, docs: list[dict[str, Analysed]]) -> None:
+        self.docs = docs
+        self.live = list(range(len(docs)))
+        self.doc_count = len(docs)
+        self._lengths: dict[str, list[int]] = {}
+        self._all: dict[str, dict[str, list[Posting]]] = {}
+
+    def lengths(self, field: str) -> list[int]:
+        """Whoosh's stored (byte-quantised) length of `field`, by document number."""
+        if field not in self._lengths:
+            self._lengths[field] = [LENGTHS[length_to_byte(doc[field].length)] for doc in self.docs]
+        return self._lengths[field]
+
+    def average_length(self, field: str) -> float:
+        total = sum(self.lengths(field))
+        return total / self.doc_count if total else 1.0
+
+    def all_postings(self, field: str) -> dict[str, list[Posting]]:
+        """term -> postings, documents ascending (as Whoosh's matchers give them)."""
+        if field not in self._all:
+            terms: dict[str, list[Posting]] = {}
+            for doc, (analysed, length) in enumerate(zip(self.docs, self.lengths(field), strict=True)):
+                part = analysed[field]
+                for term, freq in zip(part.terms, part.freqs, strict=True):
+                    found = terms.get(term)
+                    if found is None:
+                        terms[term] = [(doc, freq, length)]
+                    else:
+                        found.append((doc, freq, length))
+            self._all[field] = terms
+        return self._all[field]
+
+    def postings(self, field: str, term: str) -> list[Posting]:
+        return self.all_postings(field).get(term, [])
+
+    def words_starting(self, field: str, first: str) -> Iterable[str]:
+        return sorted(term for term in self.all_postings(field) if term.startswith(first))
+
+
+WholeStatistics = WhooshStatistics | MemoryStatistics  # the ones that can list every posting
 
 
 def _leaf_length_bytes(leaf: IndexReader, field: str) -> bytes:

@@ -9,7 +9,6 @@ problem listed, before anything is written (see `plugin.stop_on_problems`).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +16,15 @@ from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime
 from pydantic import ValidationError
 
-from katalog import frontmatter
+from katalog import cache, frontmatter
 from katalog.errors import Problem
 from katalog.frontmatter import FrontMatterError
 from katalog.history import git_dates, last_changed
 from katalog.model import StaticPage
+from katalog.reading import ReadResult, read_all, read_one, stamp
 from katalog.render import render_markdown
 from katalog.state import state_of, taxonomy_path
-from katalog.taxonomy import Taxonomy
-from katalog.validate import LoadResult, display_path, load_entries, load_entry, translate_errors
+from katalog.validate import display_path, translate_errors
 from katalog.views import EntryView
 
 SKIP = {"status": "skip", "title": "", "slug": ""}
@@ -43,16 +42,17 @@ class KatalogReader(BaseReader):
         path = Path(source_path)
         state = state_of(self.settings)
         if _is_innovation(path, self.settings):
-            result = _preloaded(path, self.settings) or load_entry(path, state.taxonomy)
-            if result.entry is None:
-                state.problems.extend(result.problems)
+            read = _preloaded(path, self.settings) or read_one(path, state.taxonomy)
+            if read.loaded.entry is None or read.indexed is None:
+                state.problems.extend(read.loaded.problems)
                 return "", dict(SKIP)
-            entry = result.entry
+            entry = read.loaded.entry
             is_draft = entry.innovation.status == DRAFT_STATUS
             if is_draft and not self.settings.get("KATALOG_INCLUDE_DRAFTS", False):
                 # Validated, then left out: not written, indexed, exported or fed.
                 return "", dict(SKIP)
             state.entries.append(entry)
+            state.indexed.append(read.indexed)
             innovation = entry.innovation
             year = innovation.year or 2000
             metadata = {
@@ -103,43 +103,32 @@ def _is_innovation(path: Path, settings: dict[str, Any]) -> bool:
     return relative.parts[:1] == tuple(settings.get("ARTICLE_PATHS", ["inovasi"]))[:1]
 
 
-PRELOADED_KEY = "KATALOG_PRELOADED"  # settings key: this run's entries, validated in parallel
-PARALLEL_FROM = 100  # innovation files from which reading is spread over every core
+PRELOADED_KEY = "KATALOG_PRELOADED"  # settings key: this run's files, read before Pelican asks
 
 
 def preload_entries(pelican: Any) -> None:
-    """`get_generators` handler: validate every innovation file of this run on every core.
+    """`get_generators` handler: read every innovation file of this run up front.
 
     Pelican asks the reader for one file at a time, which would keep one core busy; this
-    reads them all first (`validate.load_entries`), and `KatalogReader.read` then takes
-    the stored result of a file unchanged since (else it reads the file itself). Problems
-    are reported exactly as before: each result carries its file's problems.
-    ``KATALOG_JOBS`` sets the number of processes (default: one per core, from
-    PARALLEL_FROM files; 1 turns preloading off).
+    reads them all first (`reading.read_all`: in parallel, and from the build cache for
+    files unchanged since the last build), and `KatalogReader.read` then takes the stored
+    result of a file unchanged since (else it reads the file itself). Problems are reported
+    exactly as before: each result carries its file's problems. ``KATALOG_JOBS`` sets the
+    number of processes (default: one per core for many files).
     """
     settings = pelican.settings
-    settings[PRELOADED_KEY] = {}
     folders = tuple(settings.get("ARTICLE_PATHS", ["inovasi"]))[:1]
     root = Path(settings["PATH"]) / folders[0] if folders else None
     paths = sorted(root.rglob("*.md")) if root is not None and root.is_dir() else []
-    jobs = settings.get("KATALOG_JOBS") or ((os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1)
-    if jobs <= 1:
-        return
-    taxonomy = Taxonomy.load(taxonomy_path(settings))
-    results = load_entries(paths, taxonomy, jobs)
-    settings[PRELOADED_KEY] = {
-        str(path.resolve()): (_stamp(path), result) for path, result in zip(paths, results, strict=True)
-    }
+    jobs = settings.get("KATALOG_JOBS")
+    taxonomy = state_of(settings).taxonomy
+    folder = cache.cache_dir(settings)
+    settings[PRELOADED_KEY] = read_all(paths, taxonomy, jobs, folder, taxonomy_path(settings))
 
 
-def _preloaded(path: Path, settings: dict[str, Any]) -> LoadResult | None:
+def _preloaded(path: Path, settings: dict[str, Any]) -> ReadResult | None:
     """The preloaded result for `path`, if the file has not changed since it was read."""
     found = settings.get(PRELOADED_KEY, {}).pop(str(path.resolve()), None)
-    if found is None or found[0] != _stamp(path):
+    if found is None or found[0] != stamp(path):
         return None
     return found[1]
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    status = path.stat()
-    return status.st_mtime_ns, status.st_size

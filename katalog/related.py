@@ -1,20 +1,26 @@
-"""Build-time search work: bring the Whoosh index up to date, then find similar innovations.
+"""Build-time search work: the Whoosh index, the browser's index and "Inovasi serupa".
 
-Runs after every file is read and validated and before any page is written, so each
-innovation page can show "Inovasi serupa" computed from the same index `katalog search`
-queries.
+Runs after every file is read and validated and before any page is written. The terms
+were analysed while reading (`reading.read_all`), so nothing here analyses text again:
+the browser index and "Inovasi serupa" are computed from those terms in memory
+(`ranking.MemoryStatistics`, equal to the statistics Whoosh would give), while a second
+process brings the Whoosh index of `katalog search` up to date from the same terms. That
+writer runs beside the page rendering; the build waits for it before it finishes.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from katalog.clientindex import CLIENT_DIR, export_statistics
+from katalog.errors import KatalogError
 from katalog.facets import Link
-from katalog.index import IndexReport, open_index, update_index
-from katalog.ranking import WhooshStatistics
+from katalog.index import IndexedDoc, update_index_with
+from katalog.ranking import MemoryStatistics
 from katalog.similarity import similar_documents
 from katalog.state import BuildState
 
@@ -26,18 +32,13 @@ def index_dir(settings: dict[str, Any]) -> Path:
     return Path(settings.get("KATALOG_INDEX_DIR") or DEFAULT_INDEX_DIR)
 
 
-def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str, Any]) -> IndexReport:
-    """Update the index incrementally and give every article its `similar` links."""
-    folder = index_dir(settings)
-    report = update_index(state.entries, folder, state.taxonomy)
-    logger.info("katalog: indeks %s", report)
-    with open_index(folder).searcher() as searcher:
-        # One read of the postings serves both the browser's static search (cari/indeks/),
-        # exported from the index just updated, and "Inovasi serupa".
-        stats = WhooshStatistics(searcher.reader())
-        export_statistics(stats, Path(settings["OUTPUT_PATH"]) / CLIENT_DIR, state.taxonomy)
-        slug_of = {doc: stats.reader.stored_fields(doc)["slug"] for doc in stats.live}
-        related = similar_documents(stats, slug_of)
+def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str, Any]) -> None:
+    """Start updating the Whoosh index, export the browser index, give articles `similar`."""
+    state.index_writer = start_index_update(state.indexed, index_dir(settings))
+    stats = MemoryStatistics([doc.analysed for doc in state.indexed])
+    stored = {number: doc.fields for number, doc in enumerate(state.indexed)}
+    export_statistics(stats, stored, Path(settings["OUTPUT_PATH"]) / CLIENT_DIR, state.taxonomy)
+    related = similar_documents(stats, {number: doc.slug for number, doc in enumerate(state.indexed)})
     by_slug = {a.slug: a for a in articles}
     for slug, article in by_slug.items():
         article.similar = [
@@ -45,4 +46,31 @@ def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str,
             for other in related.get(slug, [])
             if other in by_slug
         ]
-    return report
+
+
+def _update(docs: list[IndexedDoc], folder: Path) -> None:
+    logger.info("katalog: indeks %s", update_index_with(docs, folder))
+
+
+def start_index_update(docs: list[IndexedDoc], folder: Path) -> BaseProcess | None:
+    """Update the index in a forked process (which shares `docs` without copying them);
+    where processes cannot fork, update it here and return None."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        _update(docs, folder)
+        return None
+    process = multiprocessing.get_context("fork").Process(
+        target=_update, args=(docs, folder), name="katalog-whoosh"
+    )
+    process.start()
+    return process
+
+
+def finish_index_update(state: BuildState) -> None:
+    """Wait for the index writer; a writer that failed fails the build (its error is above)."""
+    process, state.index_writer = state.index_writer, None
+    if process is None:
+        return
+    process.join()
+    if process.exitcode != 0:
+        msg = f"indeks pencarian gagal diperbarui (kode keluar {process.exitcode}); lihat galat di atas"
+        raise KatalogError(msg)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from katalog.errors import Problem
+from katalog.index import IndexedDoc
 from katalog.taxonomy import Taxonomy
 from katalog.validate import Entry
 
@@ -24,7 +26,9 @@ class BuildState:
     taxonomy: Taxonomy
     problems: list[Problem] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    indexed: list[IndexedDoc] = field(default_factory=list)  # entries' search documents, same order
     changed: dict[Path, dt.datetime] | None = None  # git commit times, read once per run
+    index_writer: BaseProcess | None = None  # the process updating the Whoosh index, if running
 
 
 def taxonomy_path(settings: dict[str, Any]) -> Path:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -23,6 +24,8 @@ from katalog.frontmatter import FrontMatterError, Located, dotted
 from katalog.model import KEY_SYNONYMS, Innovation
 from katalog.render import render_markdown
 from katalog.taxonomy import Taxonomy
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,30 +76,35 @@ def load_entry(path: Path, taxonomy: Taxonomy) -> LoadResult:
     return LoadResult(result.entry, sorted(result.problems))
 
 
-def load_entries(paths: list[Path], taxonomy: Taxonomy, jobs: int) -> list[LoadResult]:
-    """`load_entry` for every path, in order, spread over `jobs` processes when above one.
+def load_entries(
+    paths: list[Path], taxonomy: Taxonomy, jobs: int, per_file: Callable[[Path, Taxonomy], T] = load_entry
+) -> list[T]:
+    """`per_file` (default `load_entry`) for every path, in order, over `jobs` processes.
 
     Reading is pure per file (YAML, model, Markdown), so a catalogue of thousands of
     entries is validated on every core; a worker's programmer error is re-raised here.
+    `per_file` must be a module-level function (it is sent to the workers by name).
     """
     if jobs <= 1 or len(paths) < 2:
-        return [load_entry(path, taxonomy) for path in paths]
+        return [per_file(path, taxonomy) for path in paths]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, len(paths) // (jobs * 4))
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(taxonomy,)) as pool:
+    setup = {"initializer": _adopt, "initargs": (taxonomy, per_file)}
+    with ProcessPoolExecutor(jobs, mp_context=context, **setup) as pool:
         return list(pool.map(_load_in_worker, paths, chunksize=chunk))
 
 
-_WORKER_TAXONOMY: list[Taxonomy] = []
+_WORKER: list[Any] = []  # this worker process's (taxonomy, per_file)
 
 
-def _adopt(taxonomy: Taxonomy) -> None:
-    _WORKER_TAXONOMY[:] = [taxonomy]
+def _adopt(taxonomy: Taxonomy, per_file: Callable[[Path, Taxonomy], Any]) -> None:
+    _WORKER[:] = [taxonomy, per_file]
 
 
-def _load_in_worker(path: Path) -> LoadResult:
-    return load_entry(path, _WORKER_TAXONOMY[0])
+def _load_in_worker(path: Path) -> Any:
+    taxonomy, per_file = _WORKER
+    return per_file(path, taxonomy)
 
 
 def validate_located(

@@ -36,6 +36,7 @@ def build_site(content: Path, output: Path, **settings: object) -> BuildReport:
         "PATH": str(content.resolve()),
         "KATALOG_TAXONOMY": str(TAXONOMY),
         "KATALOG_INDEX_DIR": str(output.parent / ".katalog-whoosh"),
+        "KATALOG_CACHE_DIR": str(output.parent / ".katalog-cache"),
         **settings,
     }
     return build(ROOT / "pelicanconf.py", output, overrides)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,6 +108,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     assert [p.field for p in info.value.problems] == ["year"]
     assert tree(output) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".katalog-cache",
         ".katalog-whoosh",
         "content",
         "output",
@@ -223,20 +225,20 @@ def test_similar_innovations_on_real_pages(real_site: Path, taxonomy: Taxonomy) 
 
 def test_reading_on_every_core_builds_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """KATALOG_JOBS=2 validates the files in worker processes; the pages are the same bytes."""
-    import katalog.reader
+    import katalog.reading
 
     calls: list[int] = []
-    real = katalog.reader.load_entries
+    real = katalog.reading.load_entries
 
-    def spy(paths: list[Path], taxonomy: Taxonomy, jobs: int) -> list:
+    def spy(paths: list[Path], taxonomy: Taxonomy, jobs: int, per_file: Any) -> list:
         calls.append(jobs)
-        return real(paths, taxonomy, jobs)
+        return real(paths, taxonomy, jobs, per_file)
 
-    monkeypatch.setattr(katalog.reader, "load_entries", spy)
+    monkeypatch.setattr(katalog.reading, "load_entries", spy)
     content = _copy_site(tmp_path)
     build_site(content, tmp_path / "one", KATALOG_JOBS=1)
     build_site(content, tmp_path / "two", KATALOG_JOBS=2)
-    assert calls == [2]
+    assert calls == [1, 2]  # every file read once per build: in this process, then in two
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
 
 

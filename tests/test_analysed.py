@@ -1,0 +1,89 @@
+"""Analysing once: the build's own analysis and statistics equal what Whoosh would make.
+
+The build analyses every text while reading (`index.analyse_field`) and ranks "Inovasi
+serupa" and exports the browser index from those terms (`ranking.MemoryStatistics`)
+without reading them back out of Whoosh. These tests pin both to Whoosh itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from katalog.checking import check_files, collect_files
+from katalog.index import (
+    ANALYSED_FIELDS,
+    FUZZY_FIELD,
+    analyse_field,
+    build_schema,
+    document,
+    indexed_document,
+    open_index,
+    update_index_with,
+    whoosh_analysis,
+)
+from katalog.ranking import FIELD_BOOSTS, MemoryStatistics, WhooshStatistics
+from katalog.taxonomy import Taxonomy
+from katalog.validate import Entry
+
+from .conftest import ROOT
+
+SCHEMA = build_schema()
+
+
+@pytest.fixture(scope="module")
+def entries(taxonomy: Taxonomy) -> list[Entry]:
+    return check_files(collect_files([ROOT / "content" / "inovasi"]), taxonomy).entries
+
+
+def test_every_field_of_the_real_catalogue_analyses_as_whoosh_does(
+    entries: list[Entry], taxonomy: Taxonomy
+) -> None:
+    compared = 0
+    for entry in entries:
+        doc = document(entry, taxonomy)
+        for name in ANALYSED_FIELDS:
+            ours = analyse_field(SCHEMA[name], doc[name]).as_dict()
+            assert ours == whoosh_analysis(SCHEMA[name], doc[name]).as_dict(), (entry.slug, name)
+            compared += bool(ours)
+    assert compared >= len(entries) * 4
+
+
+WORDS = st.sampled_from(
+    ["pelayanan", "melayani", "C-Mantap", "e-KTP", "non-tunai", "perundang-undangan", "di", "yang",
+     "pengunjung", "SIMPEL", "2019", "a", "Ā", "İstanbul", "ke-2", "—", "memperbaiki", "ber-"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=30), st.sampled_from(ANALYSED_FIELDS))
+def test_any_text_analyses_as_whoosh_does(words: list[str], name: str) -> None:
+    text = " ".join(words)
+    assert analyse_field(SCHEMA[name], text).as_dict() == whoosh_analysis(SCHEMA[name], text).as_dict()
+
+
+def test_memory_statistics_equal_whoosh_statistics(
+    entries: list[Entry], taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    docs = [indexed_document(e, taxonomy, SCHEMA) for e in entries]
+    update_index_with(docs, tmp_path / "ix")
+    memory = MemoryStatistics([d.analysed for d in docs])
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        whoosh = WhooshStatistics(searcher.reader())
+        slug_of = {n: searcher.stored_fields(n)["slug"] for n in whoosh.live}
+        assert memory.doc_count == whoosh.doc_count == len(entries)
+        for field in [*FIELD_BOOSTS, FUZZY_FIELD]:
+            assert memory.average_length(field) == whoosh.average_length(field)
+            ours = {
+                term: sorted((docs[d].slug, f, n) for d, f, n in found)
+                for term, found in memory.all_postings(field).items()
+            }
+            theirs = {
+                term: sorted((slug_of[d], f, n) for d, f, n in found)
+                for term, found in whoosh.all_postings(field).items()
+            }
+            assert ours == theirs, field
+            assert len(ours) > 10
