@@ -32,6 +32,8 @@ PAGE_PATHS = ["pages"]
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 STATIC_PATHS = ["images"]  # screenshots in the editors' guide (made by scripts/screenshots.py)
+STATIC_CHECK_IF_MODIFIED = True  # unchanged ones are kept from the last build (katalog.outputs)
+THEME_STATIC_PATHS: list[str] = []  # theme/static is copied by katalog.outputs, kept when unchanged
 IGNORE_FILES = [".#*", "*~", "*.swp", "README*"]
 
 # The catalogue writes its own home and facet pages (katalog.generators);

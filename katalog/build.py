@@ -17,7 +17,9 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from katalog.cache import TARGET_KEY
 from katalog.errors import UsageError
+from katalog.outputs import required_plan, save_plan
 from katalog.progress import PROGRESS_KEY, Progress, Silent, tracking
 from katalog.state import state_of
 
@@ -31,6 +33,8 @@ class BuildReport:
     seconds: float
     output: Path
     warnings: int = 0  # warnings logged during the build (katalog's and Pelican's)
+    written: int = 0  # outputs rendered or written by this build
+    kept: int = 0  # outputs kept unchanged from the previous build (not rendered, not written)
 
 
 def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -60,20 +64,24 @@ def build(
     try:
         reporter = progress or Silent()
         settings = load_settings(
-            settings_file, {**overrides, "OUTPUT_PATH": str(staging), PROGRESS_KEY: reporter}
+            settings_file,
+            {**overrides, "OUTPUT_PATH": str(staging), PROGRESS_KEY: reporter, TARGET_KEY: str(target)},
         )
         with tracking(reporter, Path(settings["PATH"])) as warnings:
             pelican = Pelican(settings)
             pelican.run()
-        state = state_of(pelican.settings)
+        state, plan = state_of(pelican.settings), required_plan(pelican.settings)
         pages = sum(1 for _ in staging.rglob("*.html"))
         _swap(staging, target)
+        save_plan(plan, pelican.settings, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     seconds = time.perf_counter() - started
     logger.info("katalog: %s inovasi, %s halaman HTML, %.2f s", len(state.entries), pages, seconds)
-    return BuildReport(len(state.entries), pages, seconds, target, warnings.count)
+    return BuildReport(
+        len(state.entries), pages, seconds, target, warnings.count, plan.written, len(plan.kept)
+    )
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +67,8 @@ class _Files:
     digest, which the browser appends to every fetch (``?v=``).
     """
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, write: Callable[[str, bytes], None]) -> None:
+        self._write = write
         self.counts: dict[str, int] = {}
         self.digest = hashlib.sha256()
 
@@ -78,9 +78,7 @@ class _Files:
         name = f"{folder}/{number}.json"
         data = text.encode("utf-8")
         self.digest.update(name.encode() + b"\0" + data + b"\0")
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        self._write(name, data)
         return name
 
 
@@ -205,24 +203,30 @@ def _settings(stats: ranking.WholeStatistics) -> dict[str, Any]:
 
 def export_client_index(index_dir: Path, target: Path, taxonomy: Taxonomy) -> dict[str, Any]:
     """Write the browser's index for the Whoosh index in `index_dir` into `target`; the manifest."""
+    if target.exists():
+        shutil.rmtree(target)
+
+    def write(name: str, data: bytes) -> None:
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
     with open_index(index_dir).searcher() as searcher:
         stats = ranking.WhooshStatistics(searcher.reader())
         stored = {d: stats.reader.stored_fields(d) for d in stats.live}
-        return export_statistics(stats, stored, target, taxonomy)
+        return export_statistics(stats, stored, taxonomy, write)
 
 
 def export_statistics(
     stats: ranking.WholeStatistics,
     stored_fields: dict[int, dict[str, Any]],
-    target: Path,
     taxonomy: Taxonomy,
+    write: Callable[[str, bytes], None],
 ) -> dict[str, Any]:
     """`export_client_index` from statistics at hand (the build's own, shared with "Inovasi
-    serupa"; `stored_fields` maps each live document to its stored fields); the manifest."""
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    files = _Files(target)
+    serupa"; `stored_fields` maps each live document to its stored fields); the manifest.
+    `write(name, data)` stores one file, `name` relative to the export folder."""
+    files = _Files(write)
     by_slug = sorted(stats.live, key=lambda d: stored_fields[d]["slug"])
     doc_id = {docnum: number for number, docnum in enumerate(by_slug)}
     stored = [stored_fields[d] for d in by_slug]
@@ -236,7 +240,7 @@ def export_statistics(
         "shards": _shards(terms, files),
     }
     manifest["build"] = hashlib.sha256(files.digest.digest() + dumps(manifest).encode()).hexdigest()[:16]
-    (target / MANIFEST).write_text(dumps(manifest), encoding="utf-8")
+    write(MANIFEST, dumps(manifest).encode("utf-8"))
     return manifest
 
 

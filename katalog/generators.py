@@ -9,7 +9,6 @@ facet pages at ``<facet>/<slug>/``.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from pelican.generators import Generator
@@ -18,6 +17,7 @@ from pelican.writers import Writer
 from katalog.export import innovations_csv, innovations_json
 from katalog.facets import Facet, build_facets
 from katalog.freshness import max_age
+from katalog.outputs import required_plan
 from katalog.schema import schema_text
 from katalog.state import state_of
 
@@ -57,40 +57,56 @@ class CatalogueGenerator(PageGenerator):
         state = state_of(self.settings)
         articles = sorted(self.context.get("articles", []), key=sort_key)
         facets = build_facets(articles, state.taxonomy)
-        common = {
-            "facets": facets,
-            "innovations": articles,
-            "total": len(articles),
-            "feed_url": ALL_FEED,
-            "stale_count": sum(1 for a in articles if a.view.stale_note),
-        }
+        total = len(articles)
         self._write_feeds(writer, articles, facets)
         entries = [a.entry for a in articles]
         site_url = self.settings["KATALOG_PUBLIC_URL"]
         self._write_data("schema.json", schema_text(state.taxonomy))
         self._write_data("inovasi.json", innovations_json(entries, site_url))
         self._write_data("inovasi.csv", innovations_csv(entries, site_url))
-        self.write_page(writer, "", "index", **common)
+        # Each page gets only what its template prints: a page is re-rendered when one of
+        # its variables changes (katalog.outputs), so the home page's list of every
+        # innovation must not ride along to the facet pages.
+        self.write_page(
+            writer,
+            "",
+            "index",
+            facets=facets,
+            innovations=articles,
+            total=total,
+            feed_url=ALL_FEED,
+            stale_count=sum(1 for a in articles if a.view.stale_note),
+        )
         stale = sorted(
             (a for a in articles if a.view.stale_note),
             key=lambda a: (a.innovation.last_verified or dt.date.min, sort_key(a)),
         )
         self.write_page(
-            writer, STALE_PAGE, "perlu_diperbarui", stale=stale, max_age_days=max_age(self.settings), **common
+            writer,
+            STALE_PAGE,
+            "perlu_diperbarui",
+            stale=stale,
+            max_age_days=max_age(self.settings),
+            total=total,
         )
         for facet in facets:
-            self.write_page(writer, f"{facet.key}/", "facet_index", facet=facet, **common)
+            self.write_page(writer, f"{facet.key}/", "facet_index", facet=facet)
             for value in facet.values:
                 feed = feed_path(facet.key, value.link.slug) or ALL_FEED
                 self.write_page(
-                    writer, value.link.url, "facet", facet=facet, value=value, **{**common, "feed_url": feed}
+                    writer,
+                    value.link.url,
+                    "facet",
+                    facets=facets,
+                    facet=facet,
+                    value=value,
+                    total=total,
+                    feed_url=feed,
                 )
 
     def _write_data(self, name: str, text: str) -> None:
-        """Write an open-data file under ``output/data/``."""
-        path = Path(self.output_path) / "data" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        """Write an open-data file under ``output/data/`` (kept when its bytes are the same)."""
+        required_plan(self.settings).write_text(f"data/{name}", text)
 
     def _write_feeds(self, writer: Writer, articles: list[Any], facets: list[Facet]) -> None:
         """Atom feeds with absolute URLs: all innovations, and one per unit and per bidang."""

@@ -17,7 +17,7 @@ import posixpath
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from pelican import Pelican
 
 from katalog.errors import ContentError, Problem
 from katalog.frontmatter import dotted
+from katalog.outputs import plan_of
 from katalog.state import state_of
 from katalog.validate import Entry
 
@@ -115,13 +116,21 @@ def _path_of(href: str) -> str | None:
     return unquote(parts.path)
 
 
-def broken_links(output: Path, site_url: str = "") -> Iterator[tuple[Path, str]]:
-    """Every (page, href) whose target is missing from `output` or lies outside it."""
+def broken_links(
+    output: Path, site_url: str = "", known: Callable[[str, Callable[[], list[str]]], list[str]] | None = None
+) -> Iterator[tuple[Path, str]]:
+    """Every (page, href) whose target is missing from `output` or lies outside it.
+
+    `known(page, read)` may answer a page's links without reading it (the build's plan
+    knows those of every page kept from the previous build); it calls `read()` otherwise.
+    """
     root = output.resolve()
     site = _Site(root, site_url)
     for page in sorted((p for p in site.files if p.endswith(".html")), key=lambda p: p.split("/")):
         folder = posixpath.dirname(page) or "."
-        for href in dict.fromkeys(links_of(root / page)):
+        path = root / page
+        hrefs = known(page, lambda path=path: links_of(path)) if known else links_of(path)
+        for href in dict.fromkeys(hrefs):
             if site.is_broken(folder, href):
                 yield root / page, href
 
@@ -170,7 +179,9 @@ def check_internal_links(pelican: Pelican) -> None:
     output = Path(pelican.output_path).resolve()
     sources = _sources_by_page(pelican, output)
     problems = []
-    for page, href in broken_links(output, pelican.settings.get("SITEURL", "")):
+    plan = plan_of(pelican.settings)
+    known = plan.links if plan is not None else None
+    for page, href in broken_links(output, pelican.settings.get("SITEURL", ""), known):
         source = sources.get(page)
         written = page.relative_to(output).as_posix()
         if source is None:

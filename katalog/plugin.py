@@ -9,13 +9,14 @@ from collections import defaultdict
 from typing import Any
 
 from pelican import Pelican, signals
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, Generator
 from pelican.readers import Readers
 
 from katalog.clientindex import SearchPageGenerator
 from katalog.errors import ContentError, Problem
 from katalog.generators import CatalogueGenerator
 from katalog.links import check_internal_links
+from katalog.outputs import StaticFilesGenerator, required_plan, start_plan, use_keeping_writer
 from katalog.progress import on_content_init, on_content_written
 from katalog.reader import KatalogReader, preload_entries
 from katalog.related import finish_index_update, index_and_relate
@@ -38,17 +39,16 @@ def use_our_reader(readers: Readers) -> None:
         readers.reader_classes["static"] = static
 
 
-def start_run(
-    pelican: Pelican,
-) -> tuple[type[CatalogueGenerator], type[ReplicationGenerator], type[SearchPageGenerator]]:
-    """Give every run a fresh state (taxonomy re-read) and add our generators.
+def start_run(pelican: Pelican) -> tuple[type[Generator], ...]:
+    """Give every run a fresh state (taxonomy re-read) and output plan; add our generators.
 
     `get_generators` is the one signal Pelican sends at the start of *every* `run()`,
     including each rebuild of `--autoreload`; `initialized` fires only once per process,
     so state kept from it would accumulate entries across rebuilds.
     """
     pelican.settings[STATE_KEY] = BuildState(taxonomy=Taxonomy.load(taxonomy_path(pelican.settings)))
-    return (CatalogueGenerator, ReplicationGenerator, SearchPageGenerator)
+    start_plan(pelican.settings)
+    return (CatalogueGenerator, ReplicationGenerator, SearchPageGenerator, StaticFilesGenerator)
 
 
 def after_reading(generators: list[Any]) -> None:
@@ -112,6 +112,7 @@ def finish_build(pelican: Pelican) -> None:
     not exist fails the build (build.py swaps output/ only after Pelican returns, so the
     old site stays)."""
     finish_index_update(state_of(pelican.settings))
+    required_plan(pelican.settings).finish()  # kept pages are in place before anyone lists them
     write_web_files(pelican)
     check_internal_links(pelican)
 
@@ -125,6 +126,8 @@ def register() -> None:
     # After every page is written: wait for the index writer, list pages in sitemap.xml,
     # fail on broken internal links.
     signals.finalized.connect(finish_build)
+    # Pages and feeds whose fingerprint is unchanged are kept, not rendered (katalog.outputs).
+    signals.get_writer.connect(use_keeping_writer)
     # Our reader validates front matter against the model.
     signals.readers_init.connect(use_our_reader)
     # Before any page is written: abort on invalid content, else update the search index

@@ -16,6 +16,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from katalog import outputs
 from katalog.clientindex import CLIENT_DIR, export_statistics
 from katalog.errors import KatalogError
 from katalog.facets import Link
@@ -37,7 +38,12 @@ def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str,
     state.index_writer = start_index_update(state.indexed, index_dir(settings))
     stats = MemoryStatistics([doc.analysed for doc in state.indexed])
     stored = {number: doc.fields for number, doc in enumerate(state.indexed)}
-    export_statistics(stats, stored, Path(settings["OUTPUT_PATH"]) / CLIENT_DIR, state.taxonomy)
+    plan, folder = outputs.required_plan(settings), CLIENT_DIR.as_posix()
+
+    def write(name: str, data: bytes) -> None:
+        plan.write_bytes(f"{folder}/{name}", data)
+
+    export_statistics(stats, stored, state.taxonomy, write)
     related = similar_documents(stats, {number: doc.slug for number, doc in enumerate(state.indexed)})
     by_slug = {a.slug: a for a in articles}
     for slug, article in by_slug.items():

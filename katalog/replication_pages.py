@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pelican.writers import Writer
@@ -24,6 +23,7 @@ from pelican.writers import Writer
 from katalog.facets import Link
 from katalog.generators import PageGenerator
 from katalog.model import Innovation, LegalBasis
+from katalog.outputs import required_plan
 from katalog.views import EntryView
 
 CONTEXT_KEY = "replication_views"
@@ -206,6 +206,4 @@ class ReplicationGenerator(PageGenerator):
             max_compared=MAX_COMPARED,
         )
         data = json.dumps(comparison_data(articles), ensure_ascii=False, separators=(",", ":"))
-        path = Path(self.output_path) / "data" / "bandingkan.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(data + "\n", encoding="utf-8")
+        required_plan(self.settings).write_text("data/bandingkan.json", data + "\n")

@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape
 
 from pelican import Pelican
 
+from katalog.outputs import required_plan
+
 
 def page_urls(output: Path, site_url: str) -> list[str]:
     """Absolute URL of every HTML page, directory-style (``.../inovasi/simpel/``)."""
@@ -38,5 +40,6 @@ def robots_txt(site_url: str) -> str:
 def write_web_files(pelican: Pelican) -> None:
     output = Path(pelican.output_path)
     site_url = pelican.settings["KATALOG_PUBLIC_URL"]
-    (output / "sitemap.xml").write_text(sitemap_xml(page_urls(output, site_url)), encoding="utf-8")
-    (output / "robots.txt").write_text(robots_txt(site_url), encoding="utf-8")
+    plan = required_plan(pelican.settings)
+    plan.write_text("sitemap.xml", sitemap_xml(page_urls(output, site_url)))
+    plan.write_text("robots.txt", robots_txt(site_url))
