@@ -6,6 +6,7 @@ previous `output/` exactly as it was. The swap is two renames on the same file s
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import tempfile
@@ -77,6 +78,8 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        gc.unfreeze()  # frozen after reading (katalog.plugin.after_reading)
     seconds = time.perf_counter() - started
     logger.info("katalog: %s inovasi, %s halaman HTML, %.2f s", len(state.entries), pages, seconds)
     return BuildReport(

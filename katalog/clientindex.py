@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pelican.writers import Writer
 
 from katalog import ranking
@@ -38,6 +39,7 @@ from katalog.analysis import BOUND_PREFIXES, STOP_WORDS, analyzer_version, defau
 from katalog.facets import FACETS, UNKNOWN_LABEL, UNKNOWN_SLUG, build_facets
 from katalog.generators import PageGenerator
 from katalog.index import FACET_FIELDS, FUZZY_FIELD, open_index
+from katalog.postings import FieldPostings
 from katalog.state import state_of
 from katalog.taxonomy import Taxonomy
 
@@ -93,7 +95,11 @@ def _gaps(numbers: Iterable[int]) -> list[int]:
 def _postings(stats: ranking.WholeStatistics, doc_id: dict[int, int]) -> dict[str, dict[str, list[int]]]:
     """term -> field -> flat [doc gap, frequency, length, ...] for live documents."""
     terms: dict[str, dict[str, list[int]]] = {}
+    arrays_of = getattr(stats, "field_postings", None)
     for field in [*ranking.FIELD_BOOSTS, FUZZY_FIELD]:
+        if arrays_of is not None:
+            _flat_from_arrays(arrays_of(field), doc_id, field, terms)
+            continue
         for term, postings in stats.all_postings(field).items():
             found = sorted((doc_id[d], freq, length) for d, freq, length in postings)
             flat, previous = [], 0
@@ -104,25 +110,49 @@ def _postings(stats: ranking.WholeStatistics, doc_id: dict[int, int]) -> dict[st
     return terms
 
 
+def _flat_from_arrays(
+    arrays: FieldPostings, doc_id: dict[int, int], field: str, terms: dict[str, dict[str, list[int]]]
+) -> None:
+    """`_postings` of one field, computed on arrays (the build's `MemoryStatistics`)."""
+    number = np.zeros(max(doc_id, default=-1) + 1, dtype=np.int64)
+    number[list(doc_id)] = list(doc_id.values())
+    ids = number[arrays.docs]
+    term_of = np.repeat(np.arange(len(arrays.terms)), arrays.doc_frequencies)
+    order = np.lexsort((ids, term_of))
+    ids = ids[order]
+    gaps = np.diff(ids, prepend=0)
+    firsts = arrays.starts[:-1][arrays.doc_frequencies > 0]
+    gaps[firsts] = ids[firsts]  # each term's first document counts from 0
+    flat = np.stack([gaps, arrays.freqs[order], arrays.lengths[order]], axis=1).ravel().tolist()
+    starts = arrays.starts.tolist()
+    for index, term in enumerate(arrays.terms):
+        terms.setdefault(term, {})[field] = flat[3 * starts[index] : 3 * starts[index + 1]]
+
+
 def _shards(terms: dict[str, dict[str, list[int]]], files: _Files) -> list[str]:
     """Cut the sorted terms into shards of about the target size: shard i is ``t/<i>.json``
-    and holds the terms from its first term (listed) up to the next shard's first term."""
-    sizes = {term: len(dumps({term: terms[term]}).encode("utf-8")) for term in terms}
+    and holds the terms from its first term (listed) up to the next shard's first term.
+
+    Each term is serialised once; a shard is its terms' pieces joined, which is exactly
+    `dumps` of the shard (keys sorted, compact separators)."""
+    ordered = sorted(terms)
+    pieces = {term: f"{dumps(term)}:{dumps(terms[term])}" for term in ordered}
+    sizes = {term: len(pieces[term].encode("utf-8")) + 2 for term in ordered}  # as dumps({term: ...})
     target = min(SHARD_MAX_BYTES, max(SHARD_MIN_BYTES, sum(sizes.values()) // SHARD_COUNT_GOAL))
     shards: list[str] = []
-    current: dict[str, Any] = {}
+    current: list[str] = []
     size = 0
-    for term in sorted(terms):
+    for term in ordered:
         entry_size = sizes[term]
         if current and size + entry_size > target:
-            files.write("t", dumps(current))
-            shards.append(min(current))
-            current, size = {}, 0
-        current[term] = terms[term]
+            files.write("t", "{" + ",".join(pieces[t] for t in current) + "}")
+            shards.append(current[0])
+            current, size = [], 0
+        current.append(term)
         size += entry_size
     if current:
-        files.write("t", dumps(current))
-        shards.append(min(current))
+        files.write("t", "{" + ",".join(pieces[t] for t in current) + "}")
+        shards.append(current[0])
     return shards
 
 

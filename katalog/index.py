@@ -25,6 +25,7 @@ from whoosh import scoring
 from whoosh.analysis import Analyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from katalog.analysis import TOKEN_PATTERN, analyzer, analyzer_version
 from katalog.facets import links_of
@@ -102,7 +103,7 @@ def build_schema() -> Schema:
         FUZZY_FIELD: AnalysedText(analyzer=plain, phrase=False),
     }
     for name, (_, boost) in TEXT_FIELDS.items():
-        stored = name in ("title", "summary")
+        stored = name in STORED_TEXT
         fields[name] = AnalysedText(analyzer=stemmed, field_boost=boost, stored=stored, phrase=False)
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(stored=True, commas=True) if name == "jenis" else ID(stored=True)
@@ -167,6 +168,7 @@ def content_hash(entry: Entry, doc: dict[str, str], version: str) -> str:
 
 
 ANALYSED_FIELDS = (*TEXT_FIELDS, FUZZY_FIELD)
+STORED_TEXT = ("title", "summary")  # text fields whose text Whoosh stores (see build_schema)
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ class IndexedDoc:
     def whoosh_fields(self) -> dict[str, object]:
         """Keyword arguments for Whoosh's `add_document`: stored fields keep their text."""
         values: dict[str, object] = {**self.fields, **self.analysed}
-        for name in ANALYSED_FIELDS:
+        for name in STORED_TEXT:
             values[f"_stored_{name}"] = self.fields[name]
         return values
 
@@ -225,7 +227,11 @@ def indexed_document(
     schema = schema or build_schema()
     doc = document(entry, taxonomy, url_pattern)
     doc["content_hash"] = content_hash(entry, doc, index_version())
-    return IndexedDoc(doc, {name: analyse_field(schema[name], doc[name]) for name in ANALYSED_FIELDS})
+    analysed = {name: analyse_field(schema[name], doc[name]) for name in ANALYSED_FIELDS}
+    # Only stored text is kept as text: the rest lives on as terms (the body's text, twice
+    # over with `kata`, would be most of a 10,000-entry build's memory and cache).
+    kept = {name: value for name, value in doc.items() if name not in ANALYSED_FIELDS or name in STORED_TEXT}
+    return IndexedDoc(kept, analysed)
 
 
 @dataclass
@@ -260,10 +266,44 @@ def _rebuild(index_dir: Path, docs: dict[str, IndexedDoc], version: str) -> Inde
     index_dir.mkdir(parents=True)
     ix = whoosh_index.create_in(str(index_dir), build_schema())
     with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
+        _known_lengths(writer, list(docs.values()))
         for doc in docs.values():
             writer.add_document(**doc.whoosh_fields())
     (index_dir / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
     return IndexReport(rebuilt=True, added=sorted(docs))
+
+
+class _KnownLengths:
+    """A per-document reader answering field lengths from the analysed documents.
+
+    At commit, Whoosh's codec asks for the length of the document of *every* posting (for
+    its blocks' length bounds) and reads each from the column file just written: at 10,000
+    entries that is millions of seeks. The lengths are known already; the answer is the
+    same (the stored byte's length), anything else goes to Whoosh's own reader.
+    """
+
+    def __init__(self, reader: object, lengths: dict[str, list[int]]) -> None:
+        self._reader = reader
+        self._lengths = lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        known = self._lengths.get(fieldname)
+        if known is None:
+            return self._reader.doc_field_length(docnum, fieldname, default)  # type: ignore[attr-defined]
+        return known[docnum] or None  # as Whoosh: no length byte, no length
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._reader, name)
+
+
+def _known_lengths(writer: object, docs: list[IndexedDoc]) -> None:
+    """Give a new index's writer the lengths of `docs`, numbered 0.. in adding order."""
+    lengths = {
+        name: [byte_to_length(length_to_byte(doc.analysed[name].length)) for doc in docs]
+        for name in ANALYSED_FIELDS
+    }
+    own = writer.per_document_reader  # type: ignore[attr-defined]
+    writer.per_document_reader = lambda: _KnownLengths(own(), lengths)  # type: ignore[attr-defined]
 
 
 def _stored_hashes(ix: whoosh_index.Index) -> dict[str, str]:

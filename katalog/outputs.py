@@ -39,7 +39,7 @@ from pelican.writers import Writer
 from pydantic import BaseModel
 
 from katalog import cache
-from katalog.facets import Facet, FacetSpec
+from katalog.facets import Facet, FacetSpec, FacetValue
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,18 @@ def _plain(value: Any) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     return False
+
+
+def _digest_of_repr(value: Any) -> bytes:
+    """Digest of the repr of a value built from dataclasses, pydantic models, containers,
+    strings, numbers and dates: each of those shows its whole content in its repr, in a
+    fixed order. An object that shows only its address would make a key change on every
+    build (nothing would ever be kept), so it is refused."""
+    text = repr(value)
+    if " object at 0x" in text:
+        msg = f"no stable fingerprint: {text[:200]}"
+        raise TypeError(msg)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def site_key(settings: Mapping[str, Any]) -> bytes:
@@ -132,16 +144,14 @@ class Fingerprints:
             # What any template shows of a whole facet: its labels and each value's count
             # (the members of a value are printed only on that value's page, as `value`).
             update(self._once(value, lambda: self.of(self._facet_summary(value))))
+        elif isinstance(value, FacetValue):  # holds articles, whose repr shows only an address
+            self._items(digest, (value.link, value.entries, value.order))
         elif isinstance(value, URLWrapper):
             update(f"{type(value).__name__}:{value.name!r}:{value.slug!r};".encode())
-        elif isinstance(value, BaseModel):
-            update(self._once(value, lambda: hashlib.blake2b(value.model_dump_json().encode()).digest()))
-        elif (
-            dataclasses.is_dataclass(value)
-            and not isinstance(value, type)
-            and not isinstance(value, FacetSpec)
+        elif isinstance(value, BaseModel) or (
+            dataclasses.is_dataclass(value) and not isinstance(value, type | FacetSpec)
         ):
-            update(self._once(value, lambda: self._dataclass(value)))
+            update(self._once(value, lambda: _digest_of_repr(value)))
         else:
             msg = f"no fingerprint for {type(value).__qualname__}; teach katalog.outputs.Fingerprints"
             raise TypeError(msg)
@@ -157,10 +167,6 @@ class Fingerprints:
         self._items(digest, items)
         return digest.digest()
 
-    def _dataclass(self, value: Any) -> bytes:
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        return self.of((type(value).__qualname__, fields))
-
     @staticmethod
     def _facet_summary(facet: Facet) -> tuple[Any, ...]:
         return (facet.key, facet.label, [(v.link, v.count) for v in facet.values])
@@ -169,7 +175,8 @@ class Fingerprints:
         """An article or page: its metadata (model, view, ...), body, "serupa" list, and
         the replication view `article.html` reads for it from the context."""
         views = self.context.get("replication_views") or {}
-        return self.of(
+        category = getattr(content, "category", None)
+        return _digest_of_repr(
             (
                 type(content).__name__,
                 content.save_as,
@@ -180,7 +187,7 @@ class Fingerprints:
                 content.get_content(LINK_ROOT),
                 getattr(content, "similar", None),
                 views.get(content.slug),
-                getattr(content, "category", None),
+                (category.name, category.slug) if category is not None else None,
             )
         )
 

@@ -43,6 +43,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from katalog.analysis import analyzer, expand_query, token_groups
 from katalog.index import FUZZY_FIELD, TEXT_FIELDS, Analysed
+from katalog.postings import FieldPostings
 
 K1 = 1.2
 B = 0.75
@@ -279,6 +280,13 @@ class MemoryStatistics:
         self.doc_count = len(docs)
         self._lengths: dict[str, list[int]] = {}
         self._all: dict[str, dict[str, list[Posting]]] = {}
+        self._arrays: dict[str, FieldPostings] = {}
+
+    def field_postings(self, field: str) -> FieldPostings:
+        """Every posting of `field` as arrays (rows are document numbers)."""
+        if field not in self._arrays:
+            self._arrays[field] = FieldPostings.of_documents(self.docs, field, self.lengths(field))
+        return self._arrays[field]
 
     def lengths(self, field: str) -> list[int]:
         """Whoosh's stored (byte-quantised) length of `field`, by document number."""
@@ -293,16 +301,13 @@ class MemoryStatistics:
     def all_postings(self, field: str) -> dict[str, list[Posting]]:
         """term -> postings, documents ascending (as Whoosh's matchers give them)."""
         if field not in self._all:
-            terms: dict[str, list[Posting]] = {}
-            for doc, (analysed, length) in enumerate(zip(self.docs, self.lengths(field), strict=True)):
-                part = analysed[field]
-                for term, freq in zip(part.terms, part.freqs, strict=True):
-                    found = terms.get(term)
-                    if found is None:
-                        terms[term] = [(doc, freq, length)]
-                    else:
-                        found.append((doc, freq, length))
-            self._all[field] = terms
+            arrays = self.field_postings(field)
+            columns = (arrays.docs.tolist(), arrays.freqs.tolist(), arrays.lengths.tolist())
+            triples = list(zip(*columns, strict=True))
+            starts = arrays.starts.tolist()
+            self._all[field] = {
+                term: triples[starts[number] : starts[number + 1]] for number, term in enumerate(arrays.terms)
+            }
         return self._all[field]
 
     def postings(self, field: str, term: str) -> list[Posting]:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from katalog import index
 from katalog.checking import check_files, collect_files
 from katalog.index import (
     ANALYSED_FIELDS,
@@ -87,3 +88,30 @@ def test_memory_statistics_equal_whoosh_statistics(
             }
             assert ours == theirs, field
             assert len(ours) > 10
+
+
+def test_known_lengths_write_the_same_index_files_as_whoosh_alone(
+    entries: list[Entry], taxonomy: Taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = [indexed_document(e, taxonomy, SCHEMA) for e in entries]
+    update_index_with(docs, tmp_path / "ours")
+    monkeypatch.setattr(index, "_known_lengths", lambda writer, docs: None)
+    update_index_with(docs, tmp_path / "whoosh")
+
+    def blocks(folder: Path) -> list[tuple[object, ...]]:
+        """Every posting block of the analysed fields, with the length bounds Whoosh keeps."""
+        found: list[tuple[object, ...]] = []
+        with open_index(folder).searcher() as searcher:
+            reader = searcher.reader()
+            for name in ANALYSED_FIELDS:
+                for term in reader.lexicon(name):
+                    matcher = reader.postings(name, term)
+                    while matcher.is_active():
+                        found.append((name, term, matcher.id(), matcher.block_min_length(),
+                                      matcher.block_max_length(), matcher.weight()))  # fmt: skip
+                        matcher.next()
+        return found
+
+    ours, theirs = blocks(tmp_path / "ours"), blocks(tmp_path / "whoosh")
+    assert len(ours) > 1000
+    assert ours == theirs
