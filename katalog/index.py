@@ -10,6 +10,7 @@ analyzer into the index, so old terms and a new query chain would silently disag
 from __future__ import annotations
 
 import hashlib
+import heapq
 import html
 import itertools
 import re
@@ -76,6 +77,17 @@ class Analysed:
         return sum(self.freqs)
 
 
+@dataclass(frozen=True)
+class LengthOnly:
+    """A field's value when its postings reach the writer by another way (`_KnownPostings`):
+    only its length, which Whoosh's `add_document` sums from the items `index` yields."""
+
+    length: int
+
+
+LENGTH_MARK = b"\x00katalog-length"  # the one item a LengthOnly value yields; never indexed
+
+
 class AnalysedText(TEXT):
     """A TEXT field that also takes an `Analysed` value, indexed without analysing again.
 
@@ -85,6 +97,9 @@ class AnalysedText(TEXT):
     """
 
     def index(self, value: object, **kwargs: object) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if isinstance(value, LengthOnly):
+            yield LENGTH_MARK, value.length, 0.0, b""
+            return
         if not isinstance(value, Analysed):
             yield from super().index(value, **kwargs)
             return
@@ -182,9 +197,13 @@ class IndexedDoc:
     def slug(self) -> str:
         return self.fields["slug"]
 
-    def whoosh_fields(self) -> dict[str, object]:
-        """Keyword arguments for Whoosh's `add_document`: stored fields keep their text."""
-        values: dict[str, object] = {**self.fields, **self.analysed}
+    def whoosh_fields(self, lengths_only: bool = False) -> dict[str, object]:
+        """Keyword arguments for Whoosh's `add_document`: stored fields keep their text;
+        `lengths_only` when the writer gets the postings from `_KnownPostings`."""
+        analysed = (
+            {n: LengthOnly(a.length) for n, a in self.analysed.items()} if lengths_only else self.analysed
+        )
+        values: dict[str, object] = {**self.fields, **analysed}
         for name in STORED_TEXT:
             values[f"_stored_{name}"] = self.fields[name]
         return values
@@ -267,8 +286,9 @@ def _rebuild(index_dir: Path, docs: dict[str, IndexedDoc], version: str) -> Inde
     ix = whoosh_index.create_in(str(index_dir), build_schema())
     with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
         _known_lengths(writer, list(docs.values()))
+        writer.pool = _KnownPostings(writer.pool, list(docs.values()), writer.schema)
         for doc in docs.values():
-            writer.add_document(**doc.whoosh_fields())
+            writer.add_document(**doc.whoosh_fields(lengths_only=True))
     (index_dir / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
     return IndexReport(rebuilt=True, added=sorted(docs))
 
@@ -304,6 +324,51 @@ def _known_lengths(writer: object, docs: list[IndexedDoc]) -> None:
     }
     own = writer.per_document_reader  # type: ignore[attr-defined]
     writer.per_document_reader = lambda: _KnownLengths(own(), lengths)  # type: ignore[attr-defined]
+
+
+class _KnownPostings:
+    """Whoosh's posting pool for a new index, given the analysed fields' postings in order.
+
+    Whoosh collects every posting of every document in a pool, sorts them all (through
+    temporary files past its memory limit) and hands them to the codec in (field, term,
+    document) order. The analysed fields' postings are known already, and the build holds
+    them grouped by term (`postings.FieldPostings`), so they are produced in that order
+    directly; the pool keeps only the few others (slug, hash, facets), and the two sorted
+    streams are merged. The index is the same (test_analysed compares every block).
+    """
+
+    def __init__(self, pool: object, docs: list[IndexedDoc], schema: Schema) -> None:
+        self._pool = pool
+        self._docs = docs
+        self._schema = schema
+
+    def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
+        if item[0] in ANALYSED_FIELDS:
+            if item[1] != LENGTH_MARK:
+                msg = f"posting of {item[0]!r} not from LengthOnly: {item[1]!r}"
+                raise ValueError(msg)
+            return
+        self._pool.add(item)  # type: ignore[attr-defined]
+
+    def _known(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        from katalog.postings import FieldPostings  # postings imports this module's Analysed
+
+        docs = [doc.analysed for doc in self._docs]
+        for name in sorted(ANALYSED_FIELDS):
+            arrays = FieldPostings.of_documents(docs, name, [0] * len(docs))
+            boost = self._schema[name].format.field_boost
+            rows, freqs, starts = arrays.docs.tolist(), arrays.freqs.tolist(), arrays.starts.tolist()
+            for number, term in enumerate(arrays.terms):
+                text = term.encode("utf-8")
+                for at in range(starts[number], starts[number + 1]):
+                    freq = freqs[at]
+                    yield name, text, rows[at], freq * boost, pack_uint(freq)
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        return heapq.merge(self._pool.iter_postings(), self._known())  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._pool, name)
 
 
 def _stored_hashes(ix: whoosh_index.Index) -> dict[str, str]:

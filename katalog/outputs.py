@@ -210,6 +210,16 @@ class OutputPlan:
     written: int = 0
     finished: bool = False  # kept outputs are linked in; any kept from now on is linked at once
 
+    def can_keep(self, name: str, key: bytes) -> bool:
+        """Whether `keep(name, key)` would keep the old file (nothing is recorded)."""
+        old = self.old.get(_posix(name))
+        return (
+            old is not None
+            and old[0] == key
+            and self.previous is not None
+            and (self.previous / name).is_file()
+        )
+
     def keep(self, name: str, key: bytes) -> bool:
         """Record `name`'s key; True (and the old file is kept) when the previous build
         wrote the same key there and the file is still in place."""

@@ -10,20 +10,21 @@ writer runs beside the page rendering; the build waits for it before it finishes
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from katalog import outputs
+from katalog import cache, outputs
 from katalog.clientindex import CLIENT_DIR, export_statistics
 from katalog.errors import KatalogError
 from katalog.facets import Link
 from katalog.index import IndexedDoc, update_index_with
 from katalog.ranking import MemoryStatistics
 from katalog.similarity import similar_documents
-from katalog.state import BuildState
+from katalog.state import BuildState, taxonomy_path
 
 logger = logging.getLogger(__name__)
 DEFAULT_INDEX_DIR = ".katalog/whoosh"
@@ -33,18 +34,45 @@ def index_dir(settings: dict[str, Any]) -> Path:
     return Path(settings.get("KATALOG_INDEX_DIR") or DEFAULT_INDEX_DIR)
 
 
+RELATED_FILE = "related.pickle"  # in the build cache: the last corpus key, "serupa" lists, export files
+
+
+def corpus_key(docs: list[IndexedDoc], taxonomy_file: Path) -> str:
+    """Everything the browser index and "Inovasi serupa" depend on: each document's content
+    hash (model, body, facets, URL, analyzer), their order-free set, and the taxonomy's labels."""
+    digest = hashlib.blake2b(digest_size=16)
+    for content in sorted(doc.fields["content_hash"] for doc in docs):
+        digest.update(content.encode() + b"\0")
+    digest.update(taxonomy_file.read_bytes() if taxonomy_file.is_file() else b"")
+    return digest.hexdigest()
+
+
 def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str, Any]) -> None:
-    """Start updating the Whoosh index, export the browser index, give articles `similar`."""
+    """Start updating the Whoosh index, export the browser index, give articles `similar`.
+
+    When no document changed since the last build (same corpus key), the last build's
+    "serupa" lists are reused and its browser-index files kept as they are.
+    """
     state.index_writer = start_index_update(state.indexed, index_dir(settings))
-    stats = MemoryStatistics([doc.analysed for doc in state.indexed])
-    stored = {number: doc.fields for number, doc in enumerate(state.indexed)}
     plan, folder = outputs.required_plan(settings), CLIENT_DIR.as_posix()
+    key = corpus_key(state.indexed, taxonomy_path(settings))
+    remembered = cache.cache_dir(settings) / RELATED_FILE
+    stored = cache.load(remembered, cache.code_version())
+    if stored is not None and stored[0] == key and all(plan.can_keep(n, k) for n, k in stored[2].items()):
+        related, files = stored[1], stored[2]
+        for name, file_key in files.items():
+            plan.keep(name, file_key)
+    else:
+        stats = MemoryStatistics([doc.analysed for doc in state.indexed])
+        fields = {number: doc.fields for number, doc in enumerate(state.indexed)}
 
-    def write(name: str, data: bytes) -> None:
-        plan.write_bytes(f"{folder}/{name}", data)
+        def write(name: str, data: bytes) -> None:
+            plan.write_bytes(f"{folder}/{name}", data)
 
-    export_statistics(stats, stored, state.taxonomy, write)
-    related = similar_documents(stats, {number: doc.slug for number, doc in enumerate(state.indexed)})
+        export_statistics(stats, fields, state.taxonomy, write)
+        related = similar_documents(stats, {number: doc.slug for number, doc in enumerate(state.indexed)})
+        files = {name: value[0] for name, value in plan.outputs.items() if name.startswith(f"{folder}/")}
+        cache.save(remembered, cache.code_version(), (key, related, files))
     by_slug = {a.slug: a for a in articles}
     for slug, article in by_slug.items():
         article.similar = [

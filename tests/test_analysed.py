@@ -12,15 +12,17 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from whoosh import index as whoosh_index
 
-from katalog import index
 from katalog.checking import check_files, collect_files
 from katalog.index import (
     ANALYSED_FIELDS,
     FUZZY_FIELD,
     analyse_field,
     build_schema,
+    content_hash,
     document,
+    index_version,
     indexed_document,
     open_index,
     update_index_with,
@@ -90,25 +92,36 @@ def test_memory_statistics_equal_whoosh_statistics(
             assert len(ours) > 10
 
 
-def test_known_lengths_write_the_same_index_files_as_whoosh_alone(
-    entries: list[Entry], taxonomy: Taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_build_writes_the_index_whoosh_writes_from_the_text(
+    entries: list[Entry], taxonomy: Taxonomy, tmp_path: Path
 ) -> None:
-    docs = [indexed_document(e, taxonomy, SCHEMA) for e in entries]
-    update_index_with(docs, tmp_path / "ours")
-    monkeypatch.setattr(index, "_known_lengths", lambda writer, docs: None)
-    update_index_with(docs, tmp_path / "whoosh")
+    """Known lengths and known postings (index._KnownPostings) against Whoosh analysing,
+    pooling and sorting the text itself: the same postings, block bounds, weights and
+    stored fields."""
+    update_index_with([indexed_document(e, taxonomy, SCHEMA) for e in entries], tmp_path / "ours")
+    (tmp_path / "whoosh").mkdir()
+    plain = whoosh_index.create_in(str(tmp_path / "whoosh"), build_schema())
+    with plain.writer() as writer:
+        for entry in entries:
+            doc = document(entry, taxonomy)
+            doc["content_hash"] = content_hash(entry, doc, index_version())
+            writer.add_document(**doc)
 
     def blocks(folder: Path) -> list[tuple[object, ...]]:
-        """Every posting block of the analysed fields, with the length bounds Whoosh keeps."""
         found: list[tuple[object, ...]] = []
         with open_index(folder).searcher() as searcher:
             reader = searcher.reader()
-            for name in ANALYSED_FIELDS:
+            slug_of = {n: searcher.stored_fields(n)["slug"] for n in range(reader.doc_count_all())}
+            found.extend(sorted(tuple(sorted(f.items())) for f in searcher.all_stored_fields()))
+            for name in searcher.schema.names():
+                if not searcher.schema[name].indexed:
+                    continue
                 for term in reader.lexicon(name):
                     matcher = reader.postings(name, term)
                     while matcher.is_active():
-                        found.append((name, term, matcher.id(), matcher.block_min_length(),
-                                      matcher.block_max_length(), matcher.weight()))  # fmt: skip
+                        found.append((name, term, slug_of[matcher.id()], matcher.weight()))
+                        if name in ANALYSED_FIELDS:
+                            found.append((matcher.block_min_length(), matcher.block_max_length()))
                         matcher.next()
         return found
 
