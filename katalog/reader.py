@@ -21,7 +21,7 @@ from katalog.errors import Problem
 from katalog.frontmatter import FrontMatterError
 from katalog.history import git_dates, last_changed
 from katalog.model import StaticPage
-from katalog.reading import ReadResult, read_all, read_one, stamp
+from katalog.reading import ReadResult, key_of, read_all, read_one, stamp
 from katalog.render import render_markdown
 from katalog.state import state_of, taxonomy_path
 from katalog.validate import display_path, translate_errors
@@ -63,6 +63,8 @@ class KatalogReader(BaseReader):
                 "entry": entry,
                 "innovation": innovation,
                 "view": EntryView.of(entry, state.taxonomy, self.settings, self._changed(path)),
+                # What the page shows of `entry` and `innovation`, for katalog.outputs.
+                "content_hash": read.indexed.fields["content_hash"],
             }
             if is_draft:
                 metadata["draft_mark"] = DRAFT_MARK
@@ -95,9 +97,9 @@ class KatalogReader(BaseReader):
 
 
 def _is_innovation(path: Path, settings: dict[str, Any]) -> bool:
-    root = Path(settings["PATH"]).resolve()
+    root = Path(key_of(settings["PATH"]))
     try:
-        relative = path.resolve().relative_to(root)
+        relative = Path(key_of(path)).relative_to(root)
     except ValueError:
         return False
     return relative.parts[:1] == tuple(settings.get("ARTICLE_PATHS", ["inovasi"]))[:1]
@@ -128,7 +130,7 @@ def preload_entries(pelican: Any) -> None:
 
 def _preloaded(path: Path, settings: dict[str, Any]) -> ReadResult | None:
     """The preloaded result for `path`, if the file has not changed since it was read."""
-    found = settings.get(PRELOADED_KEY, {}).pop(str(path.resolve()), None)
+    found = settings.get(PRELOADED_KEY, {}).pop(key_of(path), None)
     if found is None or found[0] != stamp(path):
         return None
     return found[1]
