@@ -119,3 +119,17 @@ def test_medians_and_percentiles() -> None:
     assert percentile(list(range(1, 101)), 0.95) == pytest.approx(95.05)
     runs = [run_measured(["/bin/true"]) for _ in range(3)]
     assert median_of(runs).seconds == sorted(r.seconds for r in runs)[1]
+
+
+def test_query_latency_reports_median_and_p95_of_an_index(
+    real_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.query_latency import main
+
+    assert main(["--index", str(real_site.parent / ".katalog-whoosh"), "--rounds", "1"]) == 0
+    found = re.search(
+        r"(\d+) queries x 1 rounds: median ([\d.]+) ms, p95 ([\d.]+) ms", capsys.readouterr().out
+    )
+    assert found is not None
+    assert int(found.group(1)) >= 20
+    assert 0 < float(found.group(2)) <= float(found.group(3))

@@ -15,6 +15,7 @@ from katalog.index import (
     TEXT_FIELDS,
     VERSION_FILE,
     build_schema,
+    open_index,
     similar,
     similar_all,
     update_index,
@@ -230,3 +231,27 @@ def test_similar_lists_do_not_depend_on_indexing_order(
     assert all(
         slug not in others and len(set(others)) == len(others) <= 5 for slug, others in forward.items()
     )
+
+
+def test_search_after_an_update_equals_search_on_a_fresh_index(
+    tmp_path: Path, entries: list[Entry], taxonomy: Taxonomy
+) -> None:
+    """An update leaves the old document deleted in its segment; statistics and postings
+    must skip it exactly as a rebuilt index would (katalog.ranking.WhooshStatistics)."""
+    changed = [
+        replace(e, innovation=e.innovation.model_copy(update={"summary": "Layanan baru pelayanan izin"}))
+        if e.slug == "simpel"
+        else e
+        for e in entries
+    ]
+    updated, fresh = tmp_path / "updated", tmp_path / "fresh"
+    update_index(entries, updated, taxonomy)
+    report = update_index(changed, updated, taxonomy)
+    assert report.updated == ["simpel"]
+    update_index(changed, fresh, taxonomy)
+    with open_index(updated).searcher() as searcher:
+        assert searcher.reader().has_deletions()
+    for query in ("pelayanan izin", "layanan", "istana", "simpel", "pengaduan masyarakat"):
+        ours = [(h.slug, round(h.score, 9)) for h in search(updated, query, limit=30)]
+        assert ours == [(h.slug, round(h.score, 9)) for h in search(fresh, query, limit=30)], query
+        assert ours
