@@ -130,7 +130,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from katalog.progress import reporter_for, summary
 
     report = build(args.settings, args.output, progress=reporter_for(sys.stderr))
-    print(summary(report.entries, report.pages, report.warnings, report.seconds), file=sys.stderr)
+    line = summary(report.entries, report.pages, report.warnings, report.seconds, report.written, report.kept)
+    print(line, file=sys.stderr)
     return 0
 
 

@@ -173,6 +173,7 @@ def tracking(reporter: Progress, content: Path) -> Iterator[WarningCounter]:
         root.removeHandler(counter)
 
 
-def summary(entries: int, pages: int, warnings: int, seconds: float) -> str:
-    """The one line every build ends with."""
-    return f"Selesai: {entries} inovasi, {pages} halaman, {warnings} peringatan, {seconds:.1f} detik"
+def summary(entries: int, pages: int, warnings: int, seconds: float, written: int = 0, kept: int = 0) -> str:
+    """The one line every build ends with; a rebuild also says how much it left as it was."""
+    line = f"Selesai: {entries} inovasi, {pages} halaman, {warnings} peringatan, {seconds:.1f} detik"
+    return f"{line}; {written} berkas ditulis, {kept} tidak berubah" if kept else line

@@ -69,6 +69,9 @@ def test_warnings_during_a_build_are_counted(tmp_path: Path) -> None:
 
 def test_summary_line() -> None:
     assert summary(30, 79, 1, 2.345) == "Selesai: 30 inovasi, 79 halaman, 1 peringatan, 2.3 detik"
+    assert summary(30, 79, 0, 0.42, written=3, kept=354) == (
+        "Selesai: 30 inovasi, 79 halaman, 0 peringatan, 0.4 detik; 3 berkas ditulis, 354 tidak berubah"
+    )
 
 
 def test_katalog_build_ends_with_the_summary_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
