@@ -15,7 +15,6 @@ size (test_similarity checks numpy against the plain definition).
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Hashable
 from typing import Protocol
 
@@ -39,20 +38,6 @@ class AllPostings(Protocol):
     def average_length(self, field: str) -> float: ...
 
 
-def key_terms(postings: dict[str, list[Posting]], doc_count: int) -> dict[Hashable, list[tuple[str, float]]]:
-    """Document -> its best `KEY_TERMS` (term, tf-idf) of one field, ties by term (the
-    definition; `_key_postings` computes the same on arrays)."""
-    per_doc: dict[Hashable, list[tuple[float, str]]] = {}
-    for term, found in postings.items():
-        weight = idf(doc_count, len(found))
-        for doc, freq, _ in found:
-            per_doc.setdefault(doc, []).append((-freq * weight, term))
-    return {
-        doc: [(term, -negative) for negative, term in heapq.nsmallest(KEY_TERMS, scored)]
-        for doc, scored in per_doc.items()
-    }
-
-
 def field_postings(stats: AllPostings, field: str, row_of: dict[Hashable, int]) -> FieldPostings:
     """The statistics' own arrays when they have them (`MemoryStatistics`), else built."""
     own = getattr(stats, "field_postings", None)
@@ -61,11 +46,12 @@ def field_postings(stats: AllPostings, field: str, row_of: dict[Hashable, int]) 
 
 def _key_postings(arrays: FieldPostings, doc_count: int) -> tuple[np.ndarray, np.ndarray]:
     """Positions (into the arrays) of every document's key terms, grouped by document in
-    key-term order, and each one's tf-idf weight."""
+    key-term order, and each one's tf-idf weight: per document, its `KEY_TERMS` best terms
+    by frequency times idf, ties by term (tests/test_similarity.py has the plain loop)."""
     frequencies = arrays.doc_frequencies
     term_idf = np.array([idf(doc_count, int(df)) for df in frequencies.tolist()], dtype=np.float64)
     term_of = np.repeat(np.arange(len(arrays.terms)), frequencies)
-    weights = arrays.freqs * term_idf[term_of]  # exactly freq * weight, as `key_terms`
+    weights = arrays.freqs * term_idf[term_of]  # exactly freq * idf, as the plain loop
     order = np.lexsort((term_of, -weights, arrays.docs))
     docs = arrays.docs[order]
     first = np.searchsorted(docs, docs, side="left")

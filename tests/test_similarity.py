@@ -12,11 +12,24 @@ from bench.synthetic import generate
 from katalog import similarity
 from katalog.checking import check_files, collect_files
 from katalog.index import build_schema, indexed_document
-from katalog.ranking import FIELD_BOOSTS, MemoryStatistics, bm25, idf
-from katalog.similarity import SIMILAR_FIELDS, key_terms, similar_documents
+from katalog.ranking import FIELD_BOOSTS, MemoryStatistics, Posting, bm25, idf
+from katalog.similarity import KEY_TERMS, SIMILAR_FIELDS, similar_documents
 from katalog.taxonomy import Taxonomy
 
 from .conftest import ROOT
+
+
+def key_terms(postings: dict[str, list[Posting]], doc_count: int) -> dict[Hashable, list[tuple[str, float]]]:
+    """Document -> its best `KEY_TERMS` (term, tf-idf) of one field, ties by term."""
+    per_doc: dict[Hashable, list[tuple[float, str]]] = {}
+    for term, found in postings.items():
+        weight = idf(doc_count, len(found))
+        for doc, freq, _ in found:
+            per_doc.setdefault(doc, []).append((-freq * weight, term))
+    return {
+        doc: [(term, -negative) for negative, term in heapq.nsmallest(KEY_TERMS, scored)]
+        for doc, scored in per_doc.items()
+    }
 
 
 def plain_similar(stats: MemoryStatistics, slug_of: dict[Hashable, str]) -> dict[str, list[str]]:
