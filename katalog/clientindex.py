@@ -39,7 +39,7 @@ from katalog.analysis import BOUND_PREFIXES, STOP_WORDS, analyzer_version, defau
 from katalog.facets import FACETS, UNKNOWN_LABEL, UNKNOWN_SLUG, build_facets
 from katalog.generators import PageGenerator
 from katalog.index import FACET_FIELDS, FUZZY_FIELD, open_index
-from katalog.postings import FieldPostings
+from katalog.postings import field_postings
 from katalog.state import state_of
 from katalog.taxonomy import Taxonomy
 
@@ -93,40 +93,26 @@ def _gaps(numbers: Iterable[int]) -> list[int]:
 
 
 def _postings(stats: ranking.WholeStatistics, doc_id: dict[int, int]) -> dict[str, dict[str, list[int]]]:
-    """term -> field -> flat [doc gap, frequency, length, ...] for live documents."""
+    """term -> field -> flat [doc gap, frequency, length, ...] for live documents, documents
+    numbered by `doc_id` (slug order)."""
+    row_of = {doc: row for row, doc in enumerate(stats.live)}
+    number = np.zeros(len(row_of), dtype=np.int64)
+    number[list(row_of.values())] = [doc_id[doc] for doc in row_of]
     terms: dict[str, dict[str, list[int]]] = {}
-    arrays_of = getattr(stats, "field_postings", None)
     for field in [*ranking.FIELD_BOOSTS, FUZZY_FIELD]:
-        if arrays_of is not None:
-            _flat_from_arrays(arrays_of(field), doc_id, field, terms)
-            continue
-        for term, postings in stats.all_postings(field).items():
-            found = sorted((doc_id[d], freq, length) for d, freq, length in postings)
-            flat, previous = [], 0
-            for doc, freq, length in found:
-                flat += [doc - previous, freq, length]
-                previous = doc
-            terms.setdefault(term, {})[field] = flat
+        arrays = field_postings(stats, field, row_of)
+        ids = number[arrays.docs]
+        term_of = np.repeat(np.arange(len(arrays.terms)), arrays.doc_frequencies)
+        order = np.lexsort((ids, term_of))
+        ids = ids[order]
+        gaps = np.diff(ids, prepend=0)
+        firsts = arrays.starts[:-1][arrays.doc_frequencies > 0]
+        gaps[firsts] = ids[firsts]  # each term's first document counts from 0
+        flat = np.stack([gaps, arrays.freqs[order], arrays.lengths[order]], axis=1).ravel().tolist()
+        starts = arrays.starts.tolist()
+        for index, term in enumerate(arrays.terms):
+            terms.setdefault(term, {})[field] = flat[3 * starts[index] : 3 * starts[index + 1]]
     return terms
-
-
-def _flat_from_arrays(
-    arrays: FieldPostings, doc_id: dict[int, int], field: str, terms: dict[str, dict[str, list[int]]]
-) -> None:
-    """`_postings` of one field, computed on arrays (the build's `MemoryStatistics`)."""
-    number = np.zeros(max(doc_id, default=-1) + 1, dtype=np.int64)
-    number[list(doc_id)] = list(doc_id.values())
-    ids = number[arrays.docs]
-    term_of = np.repeat(np.arange(len(arrays.terms)), arrays.doc_frequencies)
-    order = np.lexsort((ids, term_of))
-    ids = ids[order]
-    gaps = np.diff(ids, prepend=0)
-    firsts = arrays.starts[:-1][arrays.doc_frequencies > 0]
-    gaps[firsts] = ids[firsts]  # each term's first document counts from 0
-    flat = np.stack([gaps, arrays.freqs[order], arrays.lengths[order]], axis=1).ravel().tolist()
-    starts = arrays.starts.tolist()
-    for index, term in enumerate(arrays.terms):
-        terms.setdefault(term, {})[field] = flat[3 * starts[index] : 3 * starts[index + 1]]
 
 
 def _shards(terms: dict[str, dict[str, list[int]]], files: _Files) -> list[str]:

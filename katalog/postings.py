@@ -11,12 +11,29 @@ from __future__ import annotations
 from array import array
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from katalog.index import Analysed
 
 Posting = tuple[Hashable, int, int]  # (document, frequency, field length), as katalog.ranking
+
+
+class ListsPostings(Protocol):
+    """Statistics that can list every posting (`ranking.WhooshStatistics`, `MemoryStatistics`)."""
+
+    live: list[Hashable]
+
+    def all_postings(self, field: str) -> dict[str, list[Posting]]: ...
+
+
+def field_postings(stats: ListsPostings, field: str, row_of: Mapping[Hashable, int]) -> FieldPostings:
+    """Every posting of `field`, rows per `row_of`: the statistics' own arrays when they
+    keep them (`MemoryStatistics`, whose rows are its document numbers), else built from
+    their lists (Whoosh's)."""
+    own = getattr(stats, "field_postings", None)
+    return own(field) if own is not None else FieldPostings.of_postings(stats.all_postings(field), row_of)
 
 
 @dataclass(frozen=True)

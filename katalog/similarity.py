@@ -20,8 +20,8 @@ from typing import Protocol
 
 import numpy as np
 
-from katalog.postings import FieldPostings
-from katalog.ranking import FIELD_BOOSTS, K1, B, Posting, idf
+from katalog.postings import FieldPostings, ListsPostings, field_postings
+from katalog.ranking import FIELD_BOOSTS, K1, B, idf
 
 SIMILAR_FIELDS = ("title", "summary", "body", "tags")
 KEY_TERMS = 8  # per field, as Whoosh's `key_terms(numterms=8)` used to give
@@ -29,19 +29,10 @@ MAX_SIMILAR = 5
 BLOCK_CELLS = 4_000_000  # scores held at once (32 MB of doubles): rows per block = this / N
 
 
-class AllPostings(Protocol):
-    live: list[Hashable]
+class AllPostings(ListsPostings, Protocol):
     doc_count: int
 
-    def all_postings(self, field: str) -> dict[str, list[Posting]]: ...
-
     def average_length(self, field: str) -> float: ...
-
-
-def field_postings(stats: AllPostings, field: str, row_of: dict[Hashable, int]) -> FieldPostings:
-    """The statistics' own arrays when they have them (`MemoryStatistics`), else built."""
-    own = getattr(stats, "field_postings", None)
-    return own(field) if own is not None else FieldPostings.of_postings(stats.all_postings(field), row_of)
 
 
 def _key_postings(arrays: FieldPostings, doc_count: int) -> tuple[np.ndarray, np.ndarray]:

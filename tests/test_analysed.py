@@ -13,11 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.fields import FieldType
 
 from katalog.checking import check_files, collect_files
 from katalog.index import (
     ANALYSED_FIELDS,
     FUZZY_FIELD,
+    Analysed,
     analyse_field,
     build_schema,
     content_hash,
@@ -26,7 +28,6 @@ from katalog.index import (
     indexed_document,
     open_index,
     update_index_with,
-    whoosh_analysis,
 )
 from katalog.ranking import FIELD_BOOSTS, MemoryStatistics, WhooshStatistics
 from katalog.taxonomy import Taxonomy
@@ -35,6 +36,13 @@ from katalog.validate import Entry
 from .conftest import ROOT
 
 SCHEMA = build_schema()
+
+
+def whoosh_analysis(field_type: FieldType, text: str) -> Analysed:
+    """The reference: Whoosh's own analysis of the whole text, as its writer does it."""
+    found = field_type.format.word_values(text, field_type.analyzer, mode="index")
+    counts = {term: freq for term, freq, _, _ in found}
+    return Analysed(tuple(counts), tuple(counts.values()))
 
 
 @pytest.fixture(scope="module")
