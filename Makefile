@@ -43,7 +43,7 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff format --check .
 
 serve: ## serve output/ on http://localhost:$(PORT), with the production security headers
-	$(BIN)/python -m katalog.serve --port $(PORT) --bind 127.0.0.1 --directory $(OUTPUTDIR)
+	$(BIN)/python -m katalog.tools.serve --port $(PORT) --bind 127.0.0.1 --directory $(OUTPUTDIR)
 
 devserver: $(STAMP) ## preview on http://localhost:$(PORT): rebuild on save, reload the page, show errors in it
 	$(BIN)/katalog devserver --port $(PORT) --settings $(CONFFILE) --output $(OUTPUTDIR)

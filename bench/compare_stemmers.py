@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from katalog.analysis import STOP_WORDS, default_protected, stem
+from katalog.search.analysis import STOP_WORDS, default_protected, stem
 
 ROOT = Path(__file__).resolve().parent.parent
 LOANWORD = re.compile(r"(isasi|asi|logi|isme|itas|if|al|ik)$")

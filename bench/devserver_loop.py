@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from katalog.devserver import DevServer  # noqa: E402 (after the path set-up above)
+from katalog.tools.devserver import DevServer  # noqa: E402 (after the path set-up above)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

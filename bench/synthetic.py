@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from katalog.model import slugify
+from katalog.content.model import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = ROOT / "content" / "taxonomy.yaml"

@@ -46,3 +46,13 @@ class ContentError(KatalogError):
 
 class BuildError(KatalogError):
     """The site could not be built (other than invalid content)."""
+
+
+class ConfigError(KatalogError):
+    """The site's settings file is invalid; carries one `file: KEY: message` line per problem."""
+
+    exit_code = 2
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))

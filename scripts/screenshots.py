@@ -22,9 +22,9 @@ from pygments.lexers import YamlLexer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from katalog.browser import headless_chromium  # noqa: E402 (after the path set-up above)
-from katalog.devserver import DevServer  # noqa: E402
-from katalog.scaffold import scaffold_text  # noqa: E402
+from katalog.tools.browser import headless_chromium  # noqa: E402 (after the path set-up above)
+from katalog.tools.devserver import DevServer  # noqa: E402
+from katalog.tools.scaffold import scaffold_text  # noqa: E402
 
 OUT = ROOT / "content" / "images" / "panduan"
 SCAFFOLD_LINES = 32  # the top of the file: the modeline and the first keys with their comments

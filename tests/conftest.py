@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from katalog.build import BuildReport, build
-from katalog.taxonomy import Taxonomy
+from katalog.content.taxonomy import Taxonomy
+from katalog.site.build import BuildReport, build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -35,6 +35,8 @@ def build_site(content: Path, output: Path, **settings: object) -> BuildReport:
     overrides = {
         "PATH": str(content.resolve()),
         "KATALOG_TAXONOMY": str(TAXONOMY),
+        "KATALOG_SYNONYMS": str(ROOT / "content" / "sinonim.yaml"),
+        "KATALOG_PROTECTED_WORDS": str(ROOT / "content" / "kata-dilindungi.txt"),
         "KATALOG_INDEX_DIR": str(output.parent / ".katalog-whoosh"),
         "KATALOG_CACHE_DIR": str(output.parent / ".katalog-cache"),
         **settings,
@@ -65,7 +67,7 @@ def browser() -> Iterator[object]:
     Module, not session, scope: Playwright's sync API runs an event loop while open, and the
     benchmark tests start Playwright themselves; a browser kept open across modules breaks them.
     """
-    from katalog.browser import CHROMIUM, MISSING, headless_chromium
+    from katalog.tools.browser import CHROMIUM, MISSING, headless_chromium
 
     if not CHROMIUM.is_file():
         pytest.fail(MISSING)

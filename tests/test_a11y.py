@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from katalog.browser import serving
+from katalog.tools.browser import serving
 
 # Home, an innovation, each facet page type and facet index, search with results,
 # the comparison with a table, the replication ranking, and every static page.

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.fields import FieldType
 
-from katalog.checking import check_files, collect_files
-from katalog.index import (
+from katalog.content.checking import check_files, collect_files
+from katalog.content.taxonomy import Taxonomy
+from katalog.content.validate import Entry
+from katalog.search.documents import (
     ANALYSED_FIELDS,
     FUZZY_FIELD,
     Analysed,
@@ -26,12 +28,9 @@ from katalog.index import (
     document,
     index_version,
     indexed_document,
-    open_index,
-    update_index_with,
 )
-from katalog.ranking import FIELD_BOOSTS, MemoryStatistics, WhooshStatistics
-from katalog.taxonomy import Taxonomy
-from katalog.validate import Entry
+from katalog.search.index import open_index, update_index_with
+from katalog.search.ranking import FIELD_BOOSTS, MemoryStatistics, WhooshStatistics
 
 from .conftest import ROOT
 

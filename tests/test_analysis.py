@@ -14,21 +14,26 @@ from pathlib import Path
 import pytest
 from whoosh.analysis import Token
 
-from katalog.analysis import (
+from katalog.errors import ContentError
+from katalog.search.analysis import (
     PROTECTED_FILE,
     STOP_WORDS,
+    SYNONYMS_FILE,
     analyse,
     analyzer,
     analyzer_version,
     default_protected,
+    default_synonyms,
     expand_query,
     load_protected,
     load_synonyms,
     stem,
+    use_site_lists,
 )
-from katalog.errors import ContentError
 
 from .conftest import FIXTURES, ROOT
+
+SITE_PROTECTED_FILE = ROOT / "content" / "kata-dilindungi.txt"
 
 GOLDEN = FIXTURES / "analysis" / "golden.tsv"
 
@@ -105,7 +110,7 @@ def test_digits_and_short_tokens_are_not_stemmed() -> None:
     assert stem("kanal") == ["kanal"]
 
 
-@pytest.mark.parametrize("word", sorted(load_protected(PROTECTED_FILE)))
+@pytest.mark.parametrize("word", sorted(load_protected(PROTECTED_FILE) | load_protected(SITE_PROTECTED_FILE)))
 def test_protected_words_are_never_stemmed(word: str) -> None:
     assert stem(word) == [word]
 
@@ -129,7 +134,7 @@ def test_tokens_keep_character_offsets() -> None:
 
 
 def test_stems_are_cached() -> None:
-    from katalog.analysis import _stem
+    from katalog.search.analysis import _stem
 
     _stem.cache_clear()
     stem("pelayanan")
@@ -162,7 +167,7 @@ def _normalised(text: str) -> str:
 def test_every_expansion_is_written_in_the_content() -> None:
     sources = [*sorted((ROOT / "content" / "inovasi").glob("*.md")), ROOT / "content" / "taxonomy.yaml"]
     corpus = _normalised(" ".join(p.read_text(encoding="utf-8") for p in sources))
-    synonyms = load_synonyms()
+    synonyms = default_synonyms()
     missing = [e for expansions in synonyms.values() for e in expansions if _normalised(e) not in corpus]
     assert "simpel" in synonyms
     assert missing == []
@@ -175,11 +180,38 @@ def test_a_malformed_synonym_file_is_a_content_error(tmp_path: Path) -> None:
         load_synonyms(bad)
 
 
-def test_protected_file_is_lower_case_and_has_no_duplicates() -> None:
-    lines = [line.strip() for line in PROTECTED_FILE.read_text(encoding="utf-8").splitlines()]
+@pytest.mark.parametrize("path", [PROTECTED_FILE, SITE_PROTECTED_FILE], ids=["engine", "site"])
+def test_protected_file_is_lower_case_and_has_no_duplicates(path: Path) -> None:
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
     words = [line for line in lines if line and not line.startswith("#")]
     assert words == [w.lower() for w in words]
-    assert len(words) == len(set(words)) == len(default_protected())
+    assert len(words) == len(set(words))
+
+
+def test_site_lists_extend_the_engines(tmp_path: Path) -> None:
+    """The site's protected words join the engine's; its synonyms come first and win."""
+    protected, synonyms = tmp_path / "kata-dilindungi.txt", tmp_path / "sinonim.yaml"
+    protected.write_text("# nama daerah\nkotabaru\n", encoding="utf-8")
+    synonyms.write_text(
+        "sipd: sistem informasi pemerintahan daerah\nhumas: hubungan masyarakat kota\n", encoding="utf-8"
+    )
+    try:
+        use_site_lists(protected, synonyms)
+        assert default_protected() == load_protected(PROTECTED_FILE) | {"kotabaru"}
+        merged = default_synonyms()
+        assert list(merged)[:2] == ["sipd", "humas"]
+        assert merged["humas"] == ["hubungan masyarakat kota"]
+        assert set(load_synonyms(SYNONYMS_FILE)) <= set(merged)
+        use_site_lists(tmp_path / "none.txt", tmp_path / "none.yaml")  # a site without lists
+        assert default_protected() == load_protected(PROTECTED_FILE)
+        assert default_synonyms() == load_synonyms(SYNONYMS_FILE)
+    finally:
+        use_site_lists(SITE_PROTECTED_FILE, ROOT / "content" / "sinonim.yaml")
+
+
+def test_the_engines_lists_name_no_agency() -> None:
+    for path in (PROTECTED_FILE, SYNONYMS_FILE):
+        assert "setneg" not in path.read_text(encoding="utf-8").casefold()
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from katalog.checking import check_files, collect_files
-from katalog.taxonomy import Taxonomy
+from katalog.content.checking import check_files, collect_files
+from katalog.content.taxonomy import Taxonomy
 
 from .conftest import FIXTURES
 

@@ -1,6 +1,6 @@
 """Every hostile page that builds, opened in real Chromium: nothing runs, nothing leaves.
 
-One site holds all of them (built once for this module) and is served by `katalog.serve`,
+One site holds all of them (built once for this module) and is served by `katalog.tools.serve`,
 so the browser enforces the production Content-Security-Policy headers as well as the
 meta tag. Requests to any host other than the local server are recorded and aborted.
 """
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from katalog.browser import serving
+from katalog.tools.browser import serving
 
 from .test_hostile import PAGES, hostile_site_once
 

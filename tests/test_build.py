@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from katalog.checking import collect_files
+from katalog.content.checking import collect_files
+from katalog.content.taxonomy import Taxonomy
+from katalog.content.validate import load_entry
 from katalog.errors import ContentError
-from katalog.taxonomy import Taxonomy
-from katalog.validate import load_entry
 
 from .conftest import FIXTURES, ROOT, build_site
 from .htmltools import parse, resolve
@@ -162,7 +162,7 @@ def test_real_content_has_thirty_entries(taxonomy: Taxonomy) -> None:
 
 
 def test_real_content_every_entry_has_its_pages(real_site: Path, taxonomy: Taxonomy) -> None:
-    from katalog.facets import links_of
+    from katalog.content.facets import links_of
 
     entries = real_entries(taxonomy)
     home = (real_site / "index.html").read_text(encoding="utf-8")
@@ -191,8 +191,8 @@ def test_repeated_runs_of_one_pelican_do_not_accumulate(tmp_path: Path) -> None:
     """`pelican --autoreload` reruns the same Pelican object; state must start fresh each run."""
     from pelican import Pelican
 
-    from katalog.build import load_settings
-    from katalog.state import state_of
+    from katalog.site.build import load_settings
+    from katalog.site.state import state_of
 
     overrides = {
         "PATH": str(FIXTURES / "site"),
@@ -225,16 +225,16 @@ def test_similar_innovations_on_real_pages(real_site: Path, taxonomy: Taxonomy) 
 
 def test_reading_on_every_core_builds_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """KATALOG_JOBS=2 validates the files in worker processes; the pages are the same bytes."""
-    import katalog.reading
+    import katalog.site.reading
 
     calls: list[int] = []
-    real = katalog.reading.load_entries
+    real = katalog.site.reading.load_entries
 
     def spy(paths: list[Path], taxonomy: Taxonomy, jobs: int, per_file: Any) -> list:
         calls.append(jobs)
         return real(paths, taxonomy, jobs, per_file)
 
-    monkeypatch.setattr(katalog.reading, "load_entries", spy)
+    monkeypatch.setattr(katalog.site.reading, "load_entries", spy)
     content = _copy_site(tmp_path)
     build_site(content, tmp_path / "one", KATALOG_JOBS=1)
     build_site(content, tmp_path / "two", KATALOG_JOBS=2)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from katalog.checking import check_files
-from katalog.cli import main
-from katalog.scaffold import scaffold_text
-from katalog.taxonomy import Taxonomy
+from katalog.content.checking import check_files
+from katalog.content.taxonomy import Taxonomy
+from katalog.tools.cli import main
+from katalog.tools.scaffold import scaffold_text
 
 from .conftest import FIXTURES
 
@@ -62,7 +62,7 @@ def test_new_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_scaffold_lists_every_model_field() -> None:
-    from katalog.model import Innovation, Replication
+    from katalog.content.model import Innovation, Replication
 
     text = scaffold_text("X")
     for name in Innovation.model_fields:

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from katalog import ranking
-from katalog.browser import serving
-from katalog.index import open_index
-from katalog.search import search
+from katalog.search import ranking
+from katalog.search.index import open_index
+from katalog.search.query import search
+from katalog.tools.browser import serving
 
 from .conftest import FIXTURES
 
@@ -78,7 +78,7 @@ def test_search_page_is_a_plain_form_with_an_external_script(real_site: Path) ->
 
 
 def test_export_is_deterministic_and_from_the_whoosh_index(real_site: Path, tmp_path: Path, taxonomy) -> None:
-    from katalog.clientindex import export_client_index
+    from katalog.search.browserindex import export_client_index
 
     folder = real_site / INDEX
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -185,7 +185,7 @@ def test_no_console_errors_or_failed_requests(browser: Any, served: str) -> None
 
 
 def _expected_shards(index_dir: Path, manifest: dict[str, Any], query: str) -> set[str]:
-    """Shard files holding the terms `katalog.ranking` looks up for `query`."""
+    """Shard files holding the terms `katalog.search.ranking` looks up for `query`."""
     with open_index(index_dir).searcher() as searcher:
         stats = ranking.WhooshStatistics(searcher.reader())
         terms = set()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from katalog.devserver import DevServer, changed_files, error_page, inject, snapshot
 from katalog.errors import Problem
+from katalog.tools.devserver import DevServer, changed_files, error_page, inject, snapshot
 
 from .conftest import FIXTURES, ROOT, TAXONOMY
 

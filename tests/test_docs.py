@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from katalog.cli import COMMANDS
-from katalog.schema import FIELDS_END, FIELDS_START, field_table
+from katalog.content.schema import FIELDS_END, FIELDS_START, field_table
+from katalog.tools.cli import COMMANDS
 
 from .conftest import ROOT
 
@@ -41,14 +41,14 @@ def test_field_tables_are_current() -> None:
 
 
 def test_open_data_page_documents_every_csv_column() -> None:
-    from katalog.schema import COLUMNS_END, COLUMNS_START, column_table
+    from katalog.tools.doctables import COLUMNS_END, COLUMNS_START, column_table
 
     page = (ROOT / "content" / "pages" / "data-terbuka.md").read_text(encoding="utf-8")
     assert f"{COLUMNS_START}\n{column_table()}\n{COLUMNS_END}" in page, "run `katalog schema`"
 
 
 def test_editors_guide_explains_every_key() -> None:
-    from katalog.model import Innovation, Replication
+    from katalog.content.model import Innovation, Replication
 
     guide = (ROOT / "content" / "pages" / "kontribusi.md").read_text(encoding="utf-8")
     rows = set(re.findall(r"^\| `([a-z_]+)` \|", guide, flags=re.MULTILINE))

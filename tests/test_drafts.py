@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from katalog.build import BuildReport, build
+from katalog.site.build import BuildReport, build
 
 from .conftest import FIXTURES, ROOT, TAXONOMY
 
@@ -90,7 +90,7 @@ def test_publish_build_never_contains_the_draft(published: tuple[BuildReport, Pa
 def test_publish_build_keeps_the_draft_out_of_the_whoosh_index(
     published: tuple[BuildReport, Path], content: Path
 ) -> None:
-    from katalog.search import search
+    from katalog.search.query import search
 
     index = content.parent / "whoosh-publishconf.py"
     assert [h.slug for h in search(index, "rahasiadraf", 10)] == []

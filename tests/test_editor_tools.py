@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 import yaml
 
-from katalog import frontmatter
-from katalog.checking import check_files
-from katalog.scaffold import SCHEMA_REF, scaffold_text, schema_ref_for
-from katalog.taxonomy import Taxonomy
+from katalog.content import frontmatter
+from katalog.content.checking import check_files
+from katalog.content.taxonomy import Taxonomy
+from katalog.tools.scaffold import SCHEMA_REF, scaffold_text, schema_ref_for
 
 from .conftest import FIXTURES, ROOT
 

@@ -6,10 +6,10 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from katalog.checking import check_files
-from katalog.freshness import stale_note
-from katalog.model import Innovation
-from katalog.taxonomy import Taxonomy
+from katalog.content.checking import check_files
+from katalog.content.freshness import stale_note
+from katalog.content.model import Innovation
+from katalog.content.taxonomy import Taxonomy
 
 from .conftest import FIXTURES, build_site
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from katalog.frontmatter import FrontMatterError, decode, parse_yaml, split
+from katalog.content.frontmatter import FrontMatterError, decode, parse_yaml, split
 
 NESTED = """\
 title: A

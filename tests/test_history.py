@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from katalog.history import git_dates, last_changed
+from katalog.content.history import git_dates, last_changed
 
 
 def _git(repo: Path, *args: str, when: str | None = None) -> None:

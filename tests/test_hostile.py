@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from katalog.checking import check_files
-from katalog.render import ALLOWED_TAGS
-from katalog.taxonomy import Taxonomy
+from katalog.content.checking import check_files
+from katalog.content.render import ALLOWED_TAGS
+from katalog.content.taxonomy import Taxonomy
+from katalog.resources import THEME as THEME_DIR
 
 from .conftest import FIXTURES, ROOT
 
@@ -83,7 +84,7 @@ def test_hostile_file_is_refused_with_its_exact_line(name: str, taxonomy: Taxono
 
 _MEASURED = """
 import resource, sys
-from katalog.cli import main
+from katalog.tools.cli import main
 code = main(sys.argv[1:])
 print("maxrss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 sys.exit(code)
@@ -239,7 +240,7 @@ def test_hostile_data_files_escape_markup_for_script_consumers(hostile_site: Pat
 
 
 def test_every_page_carries_the_policy_of_the_server(hostile_site: Path) -> None:
-    from katalog.serve import CSP, REFERRER_POLICY
+    from katalog.tools.serve import CSP, REFERRER_POLICY
 
     meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
     referrer = f'<meta name="referrer" content="{REFERRER_POLICY}">'
@@ -250,19 +251,19 @@ def test_every_page_carries_the_policy_of_the_server(hostile_site: Path) -> None
 
 
 def test_nginx_snippet_sends_the_same_headers_as_make_serve() -> None:
-    from katalog.serve import HEADERS
+    from katalog.tools.serve import HEADERS
 
     conf = (ROOT / "docs" / "nginx.conf").read_text(encoding="utf-8")
     for name, value in HEADERS.items():
         assert f'add_header {name} "{value}" always;' in conf
-    assert "katalog.serve" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "katalog.tools.serve" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
 def test_serve_sends_the_security_headers(hostile_site: Path) -> None:
     import threading
     import urllib.request
 
-    from katalog.serve import HEADERS, make_server
+    from katalog.tools.serve import HEADERS, make_server
 
     server = make_server(hostile_site, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -280,7 +281,7 @@ def test_serve_sends_the_security_headers(hostile_site: Path) -> None:
 
 
 def test_theme_has_no_inline_style_or_script_and_scripts_set_no_style() -> None:
-    theme = ROOT / "theme"
+    theme = THEME_DIR
     for template in sorted((theme / "templates").glob("*.html")):
         text = template.read_text(encoding="utf-8")
         assert re.search(r"\sstyle=", text) is None, template
@@ -299,7 +300,7 @@ def test_theme_has_no_inline_style_or_script_and_scripts_set_no_style() -> None:
 
 def test_the_nesting_fixture_would_crash_plain_pyyaml() -> None:
     """Why `_BoundedLoader` exists: unguarded, this file is a RecursionError (a traceback)."""
-    from katalog import frontmatter
+    from katalog.content import frontmatter
 
     text = frontmatter.decode((HOSTILE / "yaml-stack-exhaustion.md").read_bytes(), "x")
     with pytest.raises(RecursionError):

@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, FileSystemLoader, meta
 
-from katalog.build import BuildReport
-from katalog.outputs import CONTEXT_VARIABLES
+from katalog.resources import THEME as THEME_DIR
+from katalog.site.build import BuildReport
+from katalog.site.outputs import CONTEXT_VARIABLES
 
 from .conftest import ROOT, build_site
 
-THEME = ROOT / "theme"
+THEME = THEME_DIR
 _clean_builds = itertools.count()
 
 

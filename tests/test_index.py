@@ -9,21 +9,14 @@ from pathlib import Path
 import pytest
 from whoosh.query import FuzzyTerm
 
-from katalog.checking import check_files, collect_files
-from katalog.index import (
-    FACET_FIELDS,
-    TEXT_FIELDS,
-    VERSION_FILE,
-    build_schema,
-    open_index,
-    similar,
-    similar_all,
-    update_index,
-)
-from katalog.model import Innovation
-from katalog.search import build_query, search
-from katalog.taxonomy import Taxonomy
-from katalog.validate import Entry
+from katalog.content.checking import check_files, collect_files
+from katalog.content.model import Innovation
+from katalog.content.taxonomy import Taxonomy
+from katalog.content.validate import Entry
+from katalog.search.documents import FACET_FIELDS, TEXT_FIELDS, build_schema
+from katalog.search.index import VERSION_FILE, open_index, update_index
+from katalog.search.query import build_query, search
+from katalog.search.similarity import similar, similar_all
 
 from .conftest import ROOT
 
@@ -237,7 +230,7 @@ def test_search_after_an_update_equals_search_on_a_fresh_index(
     tmp_path: Path, entries: list[Entry], taxonomy: Taxonomy
 ) -> None:
     """An update leaves the old document deleted in its segment; statistics and postings
-    must skip it exactly as a rebuilt index would (katalog.ranking.WhooshStatistics)."""
+    must skip it exactly as a rebuilt index would (katalog.search.ranking.WhooshStatistics)."""
     changed = [
         replace(e, innovation=e.innovation.model_copy(update={"summary": "Layanan baru pelayanan izin"}))
         if e.slug == "simpel"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from katalog.cli import main
 from katalog.errors import ContentError
+from katalog.tools.cli import main
 
 from .conftest import FIXTURES, build_site
 
@@ -47,7 +47,7 @@ def test_a_broken_link_in_a_body_fails_the_build_and_keeps_the_old_site(tmp_path
 
 
 def test_every_internal_link_of_the_fixture_site_resolves(fixture_site: Path) -> None:
-    from katalog.links import broken_links
+    from katalog.site.links import broken_links
 
     assert list(broken_links(fixture_site)) == []
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from katalog.frontmatter import split
-from katalog.model import Contact, Innovation, LegalBasis, Replica, Replication, slugify
-from katalog.schema import schema_text
-from katalog.taxonomy import Taxonomy
+from katalog.content.frontmatter import split
+from katalog.content.model import Contact, Innovation, LegalBasis, Replica, Replication, slugify
+from katalog.content.schema import schema_text
+from katalog.content.taxonomy import Taxonomy
 
 from .conftest import FIXTURES, ROOT
 

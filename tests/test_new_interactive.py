@@ -9,8 +9,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from katalog.checking import check_files
-from katalog.taxonomy import Taxonomy
+from katalog.content.checking import check_files
+from katalog.content.taxonomy import Taxonomy
 
 from .conftest import ROOT
 

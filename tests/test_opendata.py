@@ -8,9 +8,9 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from katalog.checking import check_files, collect_files
-from katalog.export import COLUMNS
-from katalog.taxonomy import Taxonomy
+from katalog.content.checking import check_files, collect_files
+from katalog.content.taxonomy import Taxonomy
+from katalog.site.export import COLUMNS
 
 from .conftest import ROOT
 

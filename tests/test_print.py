@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from katalog.browser import CHROMIUM, CHROMIUM_ARGS, MISSING
+from katalog.tools.browser import CHROMIUM, CHROMIUM_ARGS, MISSING
 
 
 def chromium() -> str:

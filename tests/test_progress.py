@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from katalog.build import build
-from katalog.cli import main
-from katalog.progress import Bar, Plain, reporter_for, summary, tracking
+from katalog.site.build import build
+from katalog.site.progress import Bar, Plain, reporter_for, summary, tracking
+from katalog.tools.cli import main
 
 from .conftest import FIXTURES, ROOT, TAXONOMY
 
@@ -78,7 +78,7 @@ def test_katalog_build_ends_with_the_summary_only(tmp_path: Path, capsys: pytest
     settings = tmp_path / "uji.py"
     settings.write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-        f"PATH = {str(FIXTURES / 'site')!r}\nTHEME = {str(ROOT / 'theme')!r}\n"
+        f"PATH = {str(FIXTURES / 'site')!r}\n\n"
         f"KATALOG_TAXONOMY = {str(TAXONOMY)!r}\nKATALOG_INDEX_DIR = {str(tmp_path / 'whoosh')!r}\n",
         encoding="utf-8",
     )

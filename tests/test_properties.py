@@ -16,9 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from katalog.model import Innovation
-from katalog.taxonomy import Taxonomy
-from katalog.validate import load_entry
+from katalog.content.model import Innovation
+from katalog.content.taxonomy import Taxonomy
+from katalog.content.validate import load_entry
 
 from .conftest import TAXONOMY
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from katalog.browser import serving
+from katalog.tools.browser import serving
 
 from .conftest import FIXTURES, build_site
 from .htmltools import parse

@@ -1,7 +1,7 @@
 """The browser's search ranks like `katalog search`: same top five slugs, same order.
 
 Every query of ``search_parity_queries.yaml`` runs in one Chromium page against the real
-catalogue's static index, and through `katalog.search.search` (what `katalog search --json`
+catalogue's static index, and through `katalog.search.query.search` (what `katalog search --json`
 prints) against its Whoosh index.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from katalog.browser import serving
-from katalog.cli import main as katalog_main
-from katalog.search import search
+from katalog.search.query import search
+from katalog.tools.browser import serving
+from katalog.tools.cli import main as katalog_main
 
 from .test_client_search import open_search
 

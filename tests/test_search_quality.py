@@ -22,7 +22,7 @@ from bench.search_quality import (
     whoosh_ranker,
     write_plain_index,
 )
-from katalog.index import update_index
+from katalog.search.index import update_index
 
 # Floors with margin below what the judged set measured on 2026-11-25 (recall@5 0.974, MRR@10
 # 1.000): a drop past them means a real regression, not a tie broken differently.

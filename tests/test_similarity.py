@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import generate
-from katalog import similarity
-from katalog.checking import check_files, collect_files
-from katalog.index import build_schema, indexed_document
-from katalog.ranking import FIELD_BOOSTS, MemoryStatistics, Posting, bm25, idf
-from katalog.similarity import KEY_TERMS, SIMILAR_FIELDS, similar_documents
-from katalog.taxonomy import Taxonomy
+from katalog.content.checking import check_files, collect_files
+from katalog.content.taxonomy import Taxonomy
+from katalog.search import similarity
+from katalog.search.documents import build_schema, indexed_document
+from katalog.search.ranking import FIELD_BOOSTS, MemoryStatistics, Posting, bm25, idf
+from katalog.search.similarity import KEY_TERMS, SIMILAR_FIELDS, similar_documents
 
 from .conftest import ROOT
 

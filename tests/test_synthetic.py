@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bench.synthetic import FORMATS, build_corpus, build_vocabulary, generate, inflections, main
-from katalog.cli import main as katalog_main
+from katalog.tools.cli import main as katalog_main
 
 from .conftest import build_site
 

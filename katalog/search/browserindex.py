@@ -1,0 +1,263 @@
+"""The browser's search index, exported from the Whoosh index's statistics.
+
+Written at build time right after the Whoosh index is updated, into ``output/cari/indeks/``:
+
+- ``manifest.json`` — small: document count, average field lengths, field boosts, the
+  ranking constants of `katalog.search.ranking`, the analyzer version with its word lists (stop
+  words, protected words, bound prefixes), the synonyms (in file order, which fixes the
+  order of query parts), and the maps below.
+- ``t/*.json`` — postings split into shards of contiguous ranges of the sorted term list
+  (the manifest lists each shard's first term), so a query downloads only its terms'
+  shards. A term maps field -> flat ``[doc gap, frequency, field length, ...]``.
+  Shards are ranges of the sorted term list: their boundaries are term prefixes, and a
+  frequent term gets a shard of its own.
+- ``k/*.json`` — the unstemmed words of field ``kata`` by first letter and length, for
+  typo matching.
+- ``d/*.json`` — stored fields for result lists, `DOCS_PER_SHARD` documents per file.
+- ``f/*.json`` — per facet, value slug -> document gaps; fetched only when filtering.
+
+Terms are Whoosh's already-analysed terms, never re-derived from the Markdown. Documents are
+numbered in slug order and every file is written with sorted keys under a numbered name,
+so a rebuild of unchanged content writes identical bytes; the manifest's ``build`` digest
+(appended by the browser as ``?v=``) keeps caches from mixing builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from katalog.content.facets import FACETS, UNKNOWN_LABEL, UNKNOWN_SLUG
+from katalog.content.taxonomy import Taxonomy
+from katalog.search import ranking
+from katalog.search.analysis import (
+    BOUND_PREFIXES,
+    STOP_WORDS,
+    analyzer_version,
+    default_protected,
+    default_synonyms,
+)
+from katalog.search.documents import FACET_FIELDS, FUZZY_FIELD
+from katalog.search.index import open_index
+from katalog.search.postings import field_postings
+
+FORMAT_VERSION = 1
+CLIENT_DIR = Path("cari") / "indeks"
+MANIFEST = "manifest.json"
+# Raw JSON per postings shard: total / SHARD_COUNT_GOAL, kept between the two bounds, so a
+# small catalogue still splits into a few dozen shards and a large one into ~5 KB gzip files.
+# A term larger than the target gets a shard of its own.
+SHARD_COUNT_GOAL = 32
+SHARD_MIN_BYTES = 2_000
+SHARD_MAX_BYTES = 16_000
+DOCS_PER_SHARD = 8  # small: a result page touches up to 20 documents spread over the corpus
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON with sorted keys: identical input gives identical bytes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class _Files:
+    """Writes numbered files under the export folder; a digest of all of them names the build.
+
+    Names are short numbers, not content hashes, because the manifest lists every shard:
+    at 10 000 entries that list is thousands long. Caches are kept honest by the ``build``
+    digest, which the browser appends to every fetch (``?v=``).
+    """
+
+    def __init__(self, write: Callable[[str, bytes], None]) -> None:
+        self._write = write
+        self.counts: dict[str, int] = {}
+        self.digest = hashlib.sha256()
+
+    def write(self, folder: str, text: str) -> str:
+        number = self.counts.get(folder, 0)
+        self.counts[folder] = number + 1
+        name = f"{folder}/{number}.json"
+        data = text.encode("utf-8")
+        self.digest.update(name.encode() + b"\0" + data + b"\0")
+        self._write(name, data)
+        return name
+
+
+def _gaps(numbers: Iterable[int]) -> list[int]:
+    previous, gaps = 0, []
+    for number in sorted(numbers):
+        gaps.append(number - previous)
+        previous = number
+    return gaps
+
+
+def _postings(stats: ranking.WholeStatistics, doc_id: dict[int, int]) -> dict[str, dict[str, list[int]]]:
+    """term -> field -> flat [doc gap, frequency, length, ...] for live documents, documents
+    numbered by `doc_id` (slug order)."""
+    row_of = {doc: row for row, doc in enumerate(stats.live)}
+    number = np.zeros(len(row_of), dtype=np.int64)
+    number[list(row_of.values())] = [doc_id[doc] for doc in row_of]
+    terms: dict[str, dict[str, list[int]]] = {}
+    for field in [*ranking.FIELD_BOOSTS, FUZZY_FIELD]:
+        arrays = field_postings(stats, field, row_of)
+        ids = number[arrays.docs]
+        term_of = np.repeat(np.arange(len(arrays.terms)), arrays.doc_frequencies)
+        order = np.lexsort((ids, term_of))
+        ids = ids[order]
+        gaps = np.diff(ids, prepend=0)
+        firsts = arrays.starts[:-1][arrays.doc_frequencies > 0]
+        gaps[firsts] = ids[firsts]  # each term's first document counts from 0
+        flat = np.stack([gaps, arrays.freqs[order], arrays.lengths[order]], axis=1).ravel().tolist()
+        starts = arrays.starts.tolist()
+        for index, term in enumerate(arrays.terms):
+            terms.setdefault(term, {})[field] = flat[3 * starts[index] : 3 * starts[index + 1]]
+    return terms
+
+
+def _shards(terms: dict[str, dict[str, list[int]]], files: _Files) -> list[str]:
+    """Cut the sorted terms into shards of about the target size: shard i is ``t/<i>.json``
+    and holds the terms from its first term (listed) up to the next shard's first term.
+
+    Each term is serialised once; a shard is its terms' pieces joined, which is exactly
+    `dumps` of the shard (keys sorted, compact separators)."""
+    ordered = sorted(terms)
+    pieces = {term: f"{dumps(term)}:{dumps(terms[term])}" for term in ordered}
+    sizes = {term: len(pieces[term].encode("utf-8")) + 2 for term in ordered}  # as dumps({term: ...})
+    target = min(SHARD_MAX_BYTES, max(SHARD_MIN_BYTES, sum(sizes.values()) // SHARD_COUNT_GOAL))
+    shards: list[str] = []
+    current: list[str] = []
+    size = 0
+    for term in ordered:
+        entry_size = sizes[term]
+        if current and size + entry_size > target:
+            files.write("t", "{" + ",".join(pieces[t] for t in current) + "}")
+            shards.append(current[0])
+            current, size = [], 0
+        current.append(term)
+        size += entry_size
+    if current:
+        files.write("t", "{" + ",".join(pieces[t] for t in current) + "}")
+        shards.append(current[0])
+    return shards
+
+
+def _kata_words(terms: dict[str, dict[str, list[int]]], files: _Files) -> dict[str, str]:
+    """ "<first letter>:<length>" -> file listing the typo field's words of that kind, sorted.
+
+    Split by length too because a word one edit away is at most one letter longer or
+    shorter: a query word fetches three small lists, not its whole letter.
+    """
+    groups: dict[str, list[str]] = {}
+    for term in sorted(terms):
+        if FUZZY_FIELD in terms[term]:
+            groups.setdefault(f"{term[0]}:{len(term)}", []).append(term)
+    return {key: files.write("k", dumps(words)) for key, words in groups.items()}
+
+
+def facet_labels(taxonomy: Taxonomy) -> dict[str, dict[str, str]]:
+    """Facet key -> value slug -> display label (years are their own label)."""
+    labels: dict[str, dict[str, str]] = {}
+    for spec in FACETS:
+        terms = getattr(taxonomy, spec.vocabulary).terms if spec.vocabulary else []
+        labels[spec.key] = {UNKNOWN_SLUG: UNKNOWN_LABEL, **{t.slug: t.label for t in terms}}
+    return labels
+
+
+def _documents(stored: list[dict[str, Any]], files: _Files) -> int:
+    """Write document ``i`` into ``d/<i // DOCS_PER_SHARD>.json``; the number of files."""
+    docs = []
+    for fields in stored:
+        doc = {key: fields.get(key, "") for key in ("slug", "title", "url", "summary")}
+        doc.update({key: [v for v in fields.get(key, "").split(",") if v] for key in FACET_FIELDS})
+        docs.append(doc)
+    for start in range(0, len(docs), DOCS_PER_SHARD):
+        files.write("d", dumps(docs[start : start + DOCS_PER_SHARD]))
+    return files.counts.get("d", 0)
+
+
+def _facets(stored: list[dict[str, Any]], files: _Files) -> dict[str, str]:
+    """Facet key -> file of value slug -> document gaps."""
+    result = {}
+    for key in FACET_FIELDS:
+        members: dict[str, list[int]] = {}
+        for doc, fields in enumerate(stored):
+            for value in fields.get(key, "").split(","):
+                if value:
+                    members.setdefault(value, []).append(doc)
+        result[key] = files.write("f", dumps({value: _gaps(docs) for value, docs in members.items()}))
+    return result
+
+
+def _settings(stats: ranking.WholeStatistics) -> dict[str, Any]:
+    """Everything the browser needs to analyse and rank exactly as `katalog.search.ranking`."""
+    fields = [*ranking.FIELD_BOOSTS, FUZZY_FIELD]
+    return {
+        "analysis": {
+            "bound_prefixes": sorted(BOUND_PREFIXES),
+            "protected": sorted(default_protected()),
+            "stop_words": sorted(STOP_WORDS),
+            "version": analyzer_version(),
+        },
+        "average_lengths": {field: stats.average_length(field) for field in fields},
+        "boosts": ranking.FIELD_BOOSTS,
+        "doc_count": stats.doc_count,
+        "fields": list(ranking.FIELD_BOOSTS),
+        "ranking": {
+            "b": ranking.B,
+            "coordination": ranking.COORDINATION,
+            "fuzzy_boost": ranking.FUZZY_BOOST,
+            "fuzzy_field": FUZZY_FIELD,
+            "fuzzy_min_length": ranking.FUZZY_MIN_LENGTH,
+            "k1": ranking.K1,
+            "synonym_boost": ranking.SYNONYM_BOOST,
+        },
+        # A list, not an object: file order decides the order of query parts.
+        "synonyms": [[acronym, expansions] for acronym, expansions in default_synonyms().items()],
+    }
+
+
+def export_client_index(index_dir: Path, target: Path, taxonomy: Taxonomy) -> dict[str, Any]:
+    """Write the browser's index for the Whoosh index in `index_dir` into `target`; the manifest."""
+    if target.exists():
+        shutil.rmtree(target)
+
+    def write(name: str, data: bytes) -> None:
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    with open_index(index_dir).searcher() as searcher:
+        stats = ranking.WhooshStatistics(searcher.reader())
+        stored = {d: stats.reader.stored_fields(d) for d in stats.live}
+        return export_statistics(stats, stored, taxonomy, write)
+
+
+def export_statistics(
+    stats: ranking.WholeStatistics,
+    stored_fields: dict[int, dict[str, Any]],
+    taxonomy: Taxonomy,
+    write: Callable[[str, bytes], None],
+) -> dict[str, Any]:
+    """`export_client_index` from statistics at hand (the build's own, shared with "Inovasi
+    serupa"; `stored_fields` maps each live document to its stored fields); the manifest.
+    `write(name, data)` stores one file, `name` relative to the export folder."""
+    files = _Files(write)
+    by_slug = sorted(stats.live, key=lambda d: stored_fields[d]["slug"])
+    doc_id = {docnum: number for number, docnum in enumerate(by_slug)}
+    stored = [stored_fields[d] for d in by_slug]
+    terms = _postings(stats, doc_id)
+    manifest = {
+        **_settings(stats),
+        "docs": {"files": _documents(stored, files), "per_file": DOCS_PER_SHARD},
+        "facets": {"files": _facets(stored, files), "labels": facet_labels(taxonomy)},
+        "format": FORMAT_VERSION,
+        "kata": _kata_words(terms, files),
+        "shards": _shards(terms, files),
+    }
+    manifest["build"] = hashlib.sha256(files.digest.digest() + dumps(manifest).encode()).hexdigest()[:16]
+    write(MANIFEST, dumps(manifest).encode("utf-8"))
+    return manifest

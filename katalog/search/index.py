@@ -1,0 +1,228 @@
+"""The Whoosh index of the catalogue, kept in ``.katalog/whoosh/`` and updated incrementally.
+
+Each document carries a content hash (the model's JSON, the Markdown body, the facet slugs,
+the URL and the analyzer version), so an update rewrites only the entries that changed and
+a build where nothing changed opens nothing for writing. A change of schema or analyzer
+(protected words, stop words, algorithm) rebuilds from scratch: Whoosh pickles the
+analyzer into the index, so old terms and a new query chain would silently disagree.
+"""
+
+from __future__ import annotations
+
+import heapq
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.analysis import Analyzer
+from whoosh.fields import Schema
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from katalog.content.taxonomy import Taxonomy
+from katalog.content.validate import Entry
+from katalog.search.documents import (
+    ANALYSED_FIELDS,
+    LENGTH_MARK,
+    URL_PATTERN,
+    IndexedDoc,
+    build_schema,
+    index_version,
+    indexed_document,
+)
+from katalog.search.postings import FieldPostings
+
+DEFAULT_INDEX_DIR = Path(".katalog") / "whoosh"
+VERSION_FILE = "KATALOG_VERSION"
+DEFAULT_TAXONOMY = Path("content") / "taxonomy.yaml"  # the site's, relative to where the command runs
+
+
+def scorer() -> scoring.WeightingModel:
+    """BM25F, Whoosh's default, named so index and search agree on it."""
+    return scoring.BM25F()
+
+
+@dataclass
+class IndexReport:
+    """What an update did; `changed` is False when no file was written."""
+
+    rebuilt: bool = False
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.rebuilt or bool(self.added or self.updated or self.removed)
+
+
+def _stored_version(index_dir: Path) -> str | None:
+    """The version the index in `index_dir` was written with; None when there is no index
+    this code can open (none yet, or one whose pickled schema names classes of another
+    engine version, e.g. modules that moved), which is then rebuilt: it is derived data."""
+    path = index_dir / VERSION_FILE
+    try:
+        if not path.is_file() or not whoosh_index.exists_in(str(index_dir)):
+            return None
+        return path.read_text(encoding="utf-8").strip()
+    except Exception:
+        return None
+
+
+WRITER_MEMORY_MB = 256  # Whoosh's posting pool; above it, it sorts runs through temporary files
+
+
+def _rebuild(index_dir: Path, docs: dict[str, IndexedDoc], version: str) -> IndexReport:
+    """Empty the folder and write every document: used for new indexes and version changes."""
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    index_dir.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
+        _known_lengths(writer, list(docs.values()))
+        writer.pool = _KnownPostings(writer.pool, list(docs.values()), writer.schema)
+        for doc in docs.values():
+            writer.add_document(**doc.whoosh_fields(lengths_only=True))
+    (index_dir / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
+    return IndexReport(rebuilt=True, added=sorted(docs))
+
+
+class _KnownLengths:
+    """A per-document reader answering field lengths from the analysed documents.
+
+    At commit, Whoosh's codec asks for the length of the document of *every* posting (for
+    its blocks' length bounds) and reads each from the column file just written: at 10,000
+    entries that is millions of seeks. The lengths are known already; the answer is the
+    same (the stored byte's length), anything else goes to Whoosh's own reader.
+    """
+
+    def __init__(self, reader: object, lengths: dict[str, list[int]]) -> None:
+        self._reader = reader
+        self._lengths = lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        known = self._lengths.get(fieldname)
+        if known is None:
+            return self._reader.doc_field_length(docnum, fieldname, default)  # type: ignore[attr-defined]
+        return known[docnum] or None  # as Whoosh: no length byte, no length
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._reader, name)
+
+
+def _known_lengths(writer: object, docs: list[IndexedDoc]) -> None:
+    """Give a new index's writer the lengths of `docs`, numbered 0.. in adding order."""
+    lengths = {
+        name: [byte_to_length(length_to_byte(doc.analysed[name].length)) for doc in docs]
+        for name in ANALYSED_FIELDS
+    }
+    own = writer.per_document_reader  # type: ignore[attr-defined]
+    writer.per_document_reader = lambda: _KnownLengths(own(), lengths)  # type: ignore[attr-defined]
+
+
+class _KnownPostings:
+    """Whoosh's posting pool for a new index, given the analysed fields' postings in order.
+
+    Whoosh collects every posting of every document in a pool, sorts them all (through
+    temporary files past its memory limit) and hands them to the codec in (field, term,
+    document) order. The analysed fields' postings are known already, and the build holds
+    them grouped by term (`postings.FieldPostings`), so they are produced in that order
+    directly; the pool keeps only the few others (slug, hash, facets), and the two sorted
+    streams are merged. The index is the same (test_analysed compares every block).
+    """
+
+    def __init__(self, pool: object, docs: list[IndexedDoc], schema: Schema) -> None:
+        self._pool = pool
+        self._docs = docs
+        self._schema = schema
+
+    def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
+        if item[0] in ANALYSED_FIELDS:
+            if item[1] != LENGTH_MARK:
+                msg = f"posting of {item[0]!r} not from LengthOnly: {item[1]!r}"
+                raise ValueError(msg)
+            return
+        self._pool.add(item)  # type: ignore[attr-defined]
+
+    def _known(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        docs = [doc.analysed for doc in self._docs]
+        for name in sorted(ANALYSED_FIELDS):
+            arrays = FieldPostings.of_documents(docs, name, [0] * len(docs))
+            boost = self._schema[name].format.field_boost
+            rows, freqs, starts = arrays.docs.tolist(), arrays.freqs.tolist(), arrays.starts.tolist()
+            for number, term in enumerate(arrays.terms):
+                text = term.encode("utf-8")
+                for at in range(starts[number], starts[number + 1]):
+                    freq = freqs[at]
+                    yield name, text, rows[at], freq * boost, pack_uint(freq)
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        return heapq.merge(self._pool.iter_postings(), self._known())  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._pool, name)
+
+
+def _stored_hashes(ix: whoosh_index.Index) -> dict[str, str]:
+    with ix.searcher() as searcher:
+        return {f["slug"]: f["content_hash"] for f in searcher.all_stored_fields()}
+
+
+def update_index(
+    entries: list[Entry],
+    index_dir: Path = DEFAULT_INDEX_DIR,
+    taxonomy: Taxonomy | None = None,
+    url_pattern: str = URL_PATTERN,
+) -> IndexReport:
+    """Bring the index in `index_dir` in line with `entries`: add, update, delete, or nothing.
+
+    `taxonomy` turns unit/category/kind names into facet slugs; None reads the project's
+    ``content/taxonomy.yaml`` (pass the build's own taxonomy when there is one).
+    """
+    taxonomy = taxonomy or Taxonomy.load(DEFAULT_TAXONOMY)
+    schema = build_schema()
+    return update_index_with([indexed_document(e, taxonomy, schema, url_pattern) for e in entries], index_dir)
+
+
+def update_index_with(indexed: list[IndexedDoc], index_dir: Path = DEFAULT_INDEX_DIR) -> IndexReport:
+    """`update_index` for documents already analysed (the build analyses while it reads)."""
+    version = index_version()
+    docs = {doc.slug: doc for doc in indexed}
+    if _stored_version(index_dir) != version:
+        return _rebuild(index_dir, docs, version)
+    ix = whoosh_index.open_dir(str(index_dir))
+    old = _stored_hashes(ix)
+    report = IndexReport(
+        added=sorted(set(docs) - set(old)),
+        updated=sorted(s for s in set(docs) & set(old) if docs[s].fields["content_hash"] != old[s]),
+        removed=sorted(set(old) - set(docs)),
+    )
+    report.unchanged = len(docs) - len(report.added) - len(report.updated)
+    if report.changed:
+        _apply(ix, report, docs)
+    return report
+
+
+def _apply(ix: whoosh_index.Index, report: IndexReport, docs: dict[str, IndexedDoc]) -> None:
+    with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
+        for slug in report.removed:
+            writer.delete_by_term("slug", slug)
+        for slug in report.added + report.updated:
+            writer.update_document(**docs[slug].whoosh_fields())
+
+
+def open_index(index_dir: Path) -> whoosh_index.Index:
+    """Open an index written by `update_index`; a missing one is a usage problem."""
+    if not whoosh_index.exists_in(str(index_dir)):
+        msg = f"indeks pencarian tidak ditemukan di '{index_dir}'; bangun situs dulu"
+        raise FileNotFoundError(msg)
+    return whoosh_index.open_dir(str(index_dir))
+
+
+def query_analyzer(ix: whoosh_index.Index, fieldname: str = "body") -> Analyzer:
+    """The analyzer pickled in the index: queries must be analysed exactly as the terms were."""
+    return ix.schema[fieldname].analyzer

@@ -1,0 +1,125 @@
+"""Build the site atomically: render into a fresh folder, then swap it in.
+
+A failed build (invalid content, a template error, an interrupted run) leaves the
+previous `output/` exactly as it was. The swap is two renames on the same file system.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican
+from pelican.settings import DEFAULT_CONFIG, read_settings
+
+from katalog.errors import ConfigError, UsageError
+from katalog.site.cache import TARGET_KEY
+from katalog.site.config import check_settings
+from katalog.site.outputs import required_plan, save_plan
+from katalog.site.overrides import use_theme_overrides
+from katalog.site.progress import PROGRESS_KEY, Progress, Silent, tracking
+from katalog.site.state import state_of
+
+logger = logging.getLogger("katalog")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    entries: int
+    pages: int
+    seconds: float
+    output: Path
+    warnings: int = 0  # warnings logged during the build (katalog's and Pelican's)
+    written: int = 0  # outputs rendered or written by this build
+    kept: int = 0  # outputs kept unchanged from the previous build (not rendered, not written)
+
+
+def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Read a site's settings, check them (`katalog.site.config`), and resolve its overrides.
+
+    A settings file that cannot even be executed (a syntax error, a failed import) is
+    reported on its line, never as a traceback.
+    """
+    if not settings_file.is_file():
+        msg = f"berkas pengaturan '{settings_file}' tidak ditemukan"
+        raise UsageError(msg)
+    try:
+        settings = read_settings(str(settings_file), override=dict(overrides or {}))
+    except Exception as exc:
+        raise ConfigError([_unreadable(settings_file, exc)]) from None
+    check_settings(settings, settings_file, frozenset(DEFAULT_CONFIG))
+    use_theme_overrides(settings, settings_file.resolve().parent)
+    return settings
+
+
+def _unreadable(settings_file: Path, exc: Exception) -> str:
+    """`file:line: ...` for an exception raised while executing the settings file."""
+    line = getattr(exc, "lineno", None)
+    if line is None:
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == settings_file.resolve()
+        ]
+        line = frames[-1].lineno if frames else 1
+    return f"{settings_file.name}:{line}: berkas pengaturan tidak dapat dibaca: {type(exc).__name__}: {exc}"
+
+
+def build(
+    settings_file: Path = Path("pelicanconf.py"),
+    output: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the site into a temporary folder beside `output`, then replace `output` with it.
+
+    `overrides` replace settings (tests point ``PATH`` at a fixture content tree);
+    `progress` shows the build advancing (`katalog.site.progress`; silent when None).
+    """
+    started = time.perf_counter()
+    overrides = dict(overrides or {})
+    settings = load_settings(settings_file, overrides)
+    target = Path(output or settings["OUTPUT_PATH"]).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        reporter = progress or Silent()
+        settings = load_settings(
+            settings_file,
+            {**overrides, "OUTPUT_PATH": str(staging), PROGRESS_KEY: reporter, TARGET_KEY: str(target)},
+        )
+        with tracking(reporter, Path(settings["PATH"])) as warnings:
+            pelican = Pelican(settings)
+            pelican.run()
+        state, plan = state_of(pelican.settings), required_plan(pelican.settings)
+        pages = sum(1 for _ in staging.rglob("*.html"))
+        _swap(staging, target)
+        save_plan(plan, pelican.settings, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        gc.unfreeze()  # frozen after reading (katalog.site.plugin.after_reading)
+    seconds = time.perf_counter() - started
+    logger.info("katalog: %s inovasi, %s halaman HTML, %.2f s", len(state.entries), pages, seconds)
+    return BuildReport(
+        len(state.entries), pages, seconds, target, warnings.count, plan.written, len(plan.kept)
+    )
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Replace `target` by `staging`; the old tree is removed only after the new is in place."""
+    staging.chmod(0o755)  # mkdtemp creates 0700; a web server must read the site
+    if target.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        retired.rmdir()
+        target.rename(retired)
+        staging.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(target)

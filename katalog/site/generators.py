@@ -1,0 +1,124 @@
+"""The catalogue generator: home page, facet pages and facet indexes.
+
+A Pelican generator (added through the `get_generators` signal) that reads the articles
+the ArticlesGenerator produced (each carrying its validated `Entry` and `EntryView`) and
+writes the pages that are not one-per-file: the home page with every innovation and the
+facet pages at ``<facet>/<slug>/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pelican.generators import Generator
+from pelican.writers import Writer
+
+from katalog.content.facets import Facet, build_facets
+from katalog.content.freshness import max_age
+from katalog.content.schema import schema_text
+from katalog.site.export import innovations_csv, innovations_json
+from katalog.site.outputs import required_plan
+from katalog.site.state import state_of
+
+ALL_FEED = "feeds/semua.atom.xml"
+STALE_PAGE = "perlu-diperbarui/"
+FEED_FACETS = ("unit", "bidang")  # one Atom feed per value of these facets
+
+
+def sort_key(article: Any) -> str:
+    return article.innovation.title.casefold()
+
+
+def feed_path(facet_key: str, value_slug: str) -> str | None:
+    """Path of the Atom feed of one facet value, or None when that facet has no feeds."""
+    return f"feeds/{facet_key}/{value_slug}.atom.xml" if facet_key in FEED_FACETS else None
+
+
+class PageGenerator(Generator):
+    """A Pelican generator that writes directory-style pages (``<folder>index.html``)."""
+
+    def write_page(self, writer: Writer, folder: str, template: str, **variables: Any) -> None:
+        """Write ``<folder>index.html`` from `template`; `page_name` drives nav highlighting."""
+        writer.write_file(
+            f"{folder}index.html",
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            page_name=f"{folder}index",
+            **variables,
+        )
+
+
+class CatalogueGenerator(PageGenerator):
+    """Writes ``index.html`` and every facet page."""
+
+    def generate_output(self, writer: Writer) -> None:
+        state = state_of(self.settings)
+        articles = sorted(self.context.get("articles", []), key=sort_key)
+        facets = build_facets(articles, state.taxonomy)
+        total = len(articles)
+        self._write_feeds(writer, articles, facets)
+        entries = [a.entry for a in articles]
+        site_url = self.settings["KATALOG_PUBLIC_URL"]
+        self._write_data("schema.json", schema_text(state.taxonomy))
+        self._write_data("inovasi.json", innovations_json(entries, site_url))
+        self._write_data("inovasi.csv", innovations_csv(entries, site_url))
+        # Each page gets only what its template prints: a page is re-rendered when one of
+        # its variables changes (katalog.site.outputs), so the home page's list of every
+        # innovation must not ride along to the facet pages.
+        self.write_page(
+            writer,
+            "",
+            "index",
+            facets=facets,
+            innovations=articles,
+            total=total,
+            feed_url=ALL_FEED,
+            stale_count=sum(1 for a in articles if a.view.stale_note),
+        )
+        stale = sorted(
+            (a for a in articles if a.view.stale_note),
+            key=lambda a: (a.innovation.last_verified or dt.date.min, sort_key(a)),
+        )
+        self.write_page(
+            writer,
+            STALE_PAGE,
+            "perlu_diperbarui",
+            stale=stale,
+            max_age_days=max_age(self.settings),
+            total=total,
+        )
+        for facet in facets:
+            self.write_page(writer, f"{facet.key}/", "facet_index", facet=facet)
+            for value in facet.values:
+                feed = feed_path(facet.key, value.link.slug) or ALL_FEED
+                self.write_page(
+                    writer,
+                    value.link.url,
+                    "facet",
+                    facets=facets,
+                    facet=facet,
+                    value=value,
+                    total=total,
+                    feed_url=feed,
+                )
+
+    def _write_data(self, name: str, text: str) -> None:
+        """Write an open-data file under ``output/data/`` (kept when its bytes are the same)."""
+        required_plan(self.settings).write_text(f"data/{name}", text)
+
+    def _write_feeds(self, writer: Writer, articles: list[Any], facets: list[Facet]) -> None:
+        """Atom feeds with absolute URLs: all innovations, and one per unit and per bidang."""
+        public = self.settings["KATALOG_PUBLIC_URL"].rstrip("/")
+        context = {**self.context, "SITEURL": public, "FEED_DOMAIN": public}
+        newest = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+        writer.write_feed(newest, context, ALL_FEED, feed_title="Semua inovasi")
+        for facet in facets:
+            for value in facet.values:
+                path = feed_path(facet.key, value.link.slug)
+                if path is None:
+                    continue
+                items = sorted(value.entries, key=lambda a: (a.date, a.slug), reverse=True)
+                title = f"{facet.label}: {value.link.title or value.link.label}"
+                writer.write_feed(items, context, path, feed_title=title)

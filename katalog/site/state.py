@@ -1,0 +1,43 @@
+"""Per-build state shared by the reader, the generators and the final checks.
+
+Pelican hands the same settings dict to the readers and (shallow-copied) to every
+generator, so one `BuildState` stored under ``settings["KATALOG_STATE"]`` is visible to
+all of them without a module-level global (which would leak between builds in tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from katalog.content.taxonomy import Taxonomy
+from katalog.content.validate import Entry
+from katalog.errors import Problem
+from katalog.search.documents import IndexedDoc
+
+STATE_KEY = "KATALOG_STATE"
+
+
+@dataclass
+class BuildState:
+    taxonomy: Taxonomy
+    problems: list[Problem] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    indexed: list[IndexedDoc] = field(default_factory=list)  # entries' search documents, same order
+    changed: dict[Path, dt.datetime] | None = None  # git commit times, read once per run
+    index_writer: BaseProcess | None = None  # the process updating the Whoosh index, if running
+
+
+def taxonomy_path(settings: dict[str, Any]) -> Path:
+    return Path(settings["PATH"]) / settings.get("KATALOG_TAXONOMY", "taxonomy.yaml")
+
+
+def state_of(settings: dict[str, Any]) -> BuildState:
+    state = settings.get(STATE_KEY)
+    if not isinstance(state, BuildState):
+        msg = "katalog plugin not initialised: add 'katalog.site.plugin' to PLUGINS"
+        raise TypeError(msg)
+    return state

@@ -1,0 +1,213 @@
+"""The `katalog` command line: check, new, build.
+
+User errors (`KatalogError`) become clean lines and an exit code; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from katalog import __version__
+from katalog.content.taxonomy import Taxonomy
+from katalog.errors import ContentError, KatalogError, UsageError
+
+DEFAULT_CONTENT = Path("content")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="katalog", description="Katalog Inovasi: periksa, buat, dan bangun katalog.")
+    parser.add_argument("--version", action="version", version=f"katalog {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="periksa berkas inovasi tanpa membangun situs")
+    check.add_argument("paths", nargs="*", type=Path, help="berkas atau folder (bawaan: content/inovasi)")
+    check.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+    check.add_argument(
+        "--stale-after",
+        type=int,
+        default=365,
+        metavar="HARI",
+        help="peringatkan entri yang lebih lama belum diverifikasi",
+    )
+    check.add_argument(
+        "--links",
+        action="store_true",
+        help="buka juga setiap tautan sumber (perlu internet; tidak saat build)",
+    )
+    check.add_argument("--timeout", type=float, default=10.0, metavar="DETIK", help="batas waktu per tautan")
+
+    new = commands.add_parser("new", help="buat berkas inovasi baru yang lengkap dengan komentar")
+    new.add_argument("title", nargs="?", help="judul inovasi (ditanyakan bila dijalankan di terminal)")
+    new.add_argument("--title", dest="title_flag", metavar="JUDUL", help="judul inovasi (sama dengan TITLE)")
+    new.add_argument("--unit", help="unit kerja: nama, slug, atau singkatan dari taxonomy.yaml")
+    new.add_argument("--bidang", help="bidang: nama atau slug dari taxonomy.yaml")
+    new.add_argument("--kind", action="append", help="jenis, dipisah koma (mis. digitalisasi,deregulasi)")
+    new.add_argument("--year", help="tahun pertama tercatat (mis. 2019)")
+    new.add_argument("--dir", type=Path, default=DEFAULT_CONTENT / "inovasi", help="folder tujuan")
+    new.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+    new.add_argument("--no-input", action="store_true", help="jangan bertanya walau di terminal")
+
+    schema = commands.add_parser("schema", help="tulis ulang JSON Schema dan tabel kunci di dokumentasi")
+    schema.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+    schema.add_argument("--output", type=Path, default=Path("schema/innovation.schema.json"))
+
+    search = commands.add_parser("search", help="cari di indeks Whoosh dari build terakhir")
+    search.add_argument("query", help="kata pencarian")
+    search.add_argument("--limit", type=int, default=10, help="jumlah hasil paling banyak (bawaan 10)")
+    search.add_argument("--json", action="store_true", help="cetak hasil sebagai JSON")
+    search.add_argument("--unit", help="slug unit kerja, mis. biro-ktln")
+    search.add_argument("--bidang", help="slug bidang, mis. keuangan")
+    search.add_argument("--jenis", help="digitalisasi, deregulasi, atau debirokratisasi")
+    search.add_argument("--tahun", type=int, help="tahun, mis. 2018")
+    search.add_argument("--index", type=Path, default=Path(".katalog/whoosh"), help="folder indeks")
+
+    build = commands.add_parser("build", help="bangun situs ke output/ (sama dengan `make html`)")
+    build.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
+    build.add_argument("--output", type=Path, default=None)
+
+    dev = commands.add_parser("devserver", help="pratinjau: bangun ulang tiap kali berkas disimpan")
+    dev.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
+    dev.add_argument("--output", type=Path, default=Path("output"))
+    dev.add_argument("--port", type=int, default=8000, help="porta (bawaan 8000)")
+    dev.add_argument("--bind", default="127.0.0.1", help="alamat (bawaan 127.0.0.1)")
+    return parser
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from katalog.content.checking import check_files, collect_files
+
+    paths = args.paths or [DEFAULT_CONTENT / "inovasi"]
+    files = collect_files(paths)
+    report = check_files(files, Taxonomy.load(args.taxonomy), stale_after_days=args.stale_after)
+    if args.links:
+        from katalog.site.links import check_external_links
+
+        report.problems.extend(check_external_links(report.entries, timeout=args.timeout))
+    for problem in report.problems:
+        print(problem)
+    warnings = f" ({report.warnings} peringatan)" if report.warnings else ""
+    if report.invalid_files:
+        print(f"{report.invalid_files} dari {report.files} berkas bermasalah{warnings}.", file=sys.stderr)
+        return 1
+    print(f"{report.files} berkas diperiksa, semuanya sah{warnings}.", file=sys.stderr)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from katalog.tools.interactive import NewEntry, ask_missing
+    from katalog.tools.scaffold import write_scaffold
+
+    taxonomy = Taxonomy.load(args.taxonomy)
+    title = args.title_flag or args.title
+    entry = NewEntry.from_flags(title, taxonomy, args.unit, args.bidang, args.kind, args.year)
+    if sys.stdin.isatty() and not args.no_input:
+        try:
+            ask_missing(entry, taxonomy, args.dir, input, print)
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)
+            msg = "dibatalkan; tidak ada berkas yang dibuat"
+            raise UsageError(msg) from None
+    if entry.title is None:
+        msg = 'judul wajib diisi, mis. katalog new "Judul Inovasi"'
+        raise UsageError(msg)
+    path = write_scaffold(entry.title, args.dir, entry.values)
+    print(path)
+    print("Lengkapi isian bertanda komentar, lalu jalankan: katalog check", path, file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from katalog.site.build import build
+    from katalog.site.progress import reporter_for, summary
+
+    report = build(args.settings, args.output, progress=reporter_for(sys.stderr))
+    line = summary(report.entries, report.pages, report.warnings, report.seconds, report.written, report.kept)
+    print(line, file=sys.stderr)
+    return 0
+
+
+def cmd_devserver(args: argparse.Namespace) -> int:
+    from katalog.tools.devserver import serve
+
+    try:
+        serve(args.settings, args.output, args.bind, args.port)
+    except OSError as exc:
+        msg = f"porta {args.port} tidak dapat dipakai ({exc.strerror}); coba PORT=8001"
+        raise UsageError(msg) from None
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from katalog.content.schema import write_schema
+    from katalog.tools.doctables import refresh_field_table
+
+    print(write_schema(Taxonomy.load(args.taxonomy), args.output))
+    for doc in (Path("README.md"), *sorted((DEFAULT_CONTENT / "pages").glob("*.md"))):
+        if doc.is_file() and refresh_field_table(doc):
+            print(doc)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+
+    from katalog.search.index import VERSION_FILE
+    from katalog.search.query import search
+
+    if args.limit < 1:
+        message = "--limit harus 1 atau lebih"
+        raise UsageError(message)
+    if not (args.index / VERSION_FILE).is_file():
+        message = f"indeks '{args.index}' belum ada; jalankan `make html` dahulu"
+        raise UsageError(message)
+    hits = search(args.index, args.query, args.limit, args.unit, args.bidang, args.jenis, args.tahun)
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print(f"Tidak ada hasil untuk '{args.query}'.")
+        return 0
+    width = max(len(h.slug) for h in hits)
+    print(f"{'#':>2}  {'skor':>6}  {'slug':<{width}}  judul")
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank:>2}  {hit.score:>6.2f}  {hit.slug:<{width}}  {hit.title}")
+    return 0
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "new": cmd_new,
+    "build": cmd_build,
+    "schema": cmd_schema,
+    "search": cmd_search,
+    "devserver": cmd_devserver,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"Gagal: {len(exc.problems)} masalah; situs sebelumnya tidak diubah.", file=sys.stderr)
+        return exc.exit_code
+    except KatalogError as exc:
+        print(f"katalog: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
