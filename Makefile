@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install html publish check test lint serve devserver clean bench
+.PHONY: help install html publish check test test-deps lint serve devserver clean bench dist
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,8 +35,14 @@ publish: $(STAMP) ## build with production settings (absolute URLs)
 check: $(STAMP) ## validate every content file without building
 	$(BIN)/katalog check content/inovasi
 
-test: $(STAMP) ## run the test suite
+test: $(STAMP) test-deps ## run the test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-deps: ## Chromium and Java for the browser and HTML tests: apt-get as root, else say what to install
+	@bash scripts/test-deps.sh
+
+dist: $(STAMP) ## build the engine's wheel and sdist into dist/
+	$(BIN)/python -m build --no-isolation --outdir dist .
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .

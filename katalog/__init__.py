@@ -1,3 +1,3 @@
 """Katalog Inovasi: a Pelican-based static catalogue of government innovations."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

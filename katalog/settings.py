@@ -20,7 +20,8 @@ KATALOG_LOGO = None  # e.g. "images/logo.svg", a file under content/images/
 KATALOG_COLORS: dict[str, str] = {}  # e.g. {"accent": "#0b5394", "accent_fg": "#ffffff"}
 KATALOG_FOOTER = None  # replaces the standard footer sentence
 KATALOG_CONTACT = None  # e.g. {"email": "inovasi@contoh.go.id", "phone": "...", "url": "https://..."}
-DEFAULT_LANG = "id"
+DEFAULT_LANG = "id"  # the pages' language (<html lang>, JSON-LD); the interface text is Indonesian
+OG_LOCALE = "id_ID"  # Open Graph locale of innovation pages
 
 # --- where things are --------------------------------------------------------------------
 SITEURL = ""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from katalog.tools.browser import serving
+
+from .axetools import axe_violations, open_page
 
 # Home, an innovation, each facet page type and facet index, search with results,
 # the comparison with a table, the replication ranking, and every static page.
@@ -38,47 +39,14 @@ def served(fixture_site: Path) -> Iterator[str]:
         yield url
 
 
-def open_page(browser, served: str, path: str, outside: list[str], **context: object):
-    ctx = browser.new_context(**context)
-    host = urlsplit(served).netloc
-
-    def route(r) -> None:
-        if urlsplit(r.request.url).netloc == host:
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    ctx.route("**/*", route)
-    page = ctx.new_page()
-    page.goto(f"{served}/{path}", wait_until="load")
-    return page
-
-
 def test_fixture_site_has_every_page_type(fixture_site: Path) -> None:
     for path in PAGES:
         assert (fixture_site / path.split("?")[0] / "index.html").is_file(), path
 
 
 def test_axe_finds_no_violation_of_any_impact(browser, served: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     outside: list[str] = []
-    found: dict[str, list[str]] = {}
-    page = open_page(browser, served, "", outside)
-    for path in PAGES:
-        page.goto(f"{served}/{path}", wait_until="load")
-        if path.startswith("cari/"):
-            page.locator("#hasil li, .hasil li, [role=list] li, ol li").first.wait_for(timeout=10_000)
-        if path.startswith("bandingkan/"):
-            page.locator("#hasil table.compare").wait_for(timeout=10_000)
-        results = axe.run(page)
-        found[path] = [
-            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"]
-        ]
-    page.context.close()
+    found = axe_violations(browser, served, PAGES, outside)
     assert {path: v for path, v in found.items() if v} == {}
     assert outside == []
 

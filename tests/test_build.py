@@ -255,3 +255,12 @@ def test_reading_on_every_core_reports_every_problem_of_every_file(tmp_path: Pat
         b.name for b in (FIXTURES / "bad").glob("*.md")
     }
     assert not (tmp_path / "output").exists()
+
+
+def test_the_kemensetneg_site_keeps_every_path_it_had_before_the_engine_split(real_site: Path) -> None:
+    """The catalogue became the first site built on the installable engine (0.2) with the
+    same URLs: every file it published then (browser-index shards aside, which are named
+    by content) is still written. The pages were byte-identical at the move."""
+    before = (ROOT / "tests" / "fixtures" / "kemensetneg-paths.txt").read_text(encoding="utf-8").split()
+    assert len(before) > 100
+    assert [path for path in before if not (real_site / path).is_file()] == []

@@ -23,6 +23,8 @@ from pydantic_core import PydanticCustomError
 from katalog.content.taxonomy import Taxonomy, Vocabulary
 
 FIRST_YEAR = 1945
+# The front-matter schema's version (docs/versioning.md): bumped when a key is renamed or removed.
+SCHEMA_VERSION = "1.0"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -178,7 +180,7 @@ class Innovation(_Strict):
         description="Unit kerja pemilik inovasi (dari taxonomy.yaml); null bila tidak diketahui."
     )
     category: CategoryName | None = Field(
-        description="Bidang Anugerah Inovasi (dari taxonomy.yaml); null bila tidak diketahui."
+        description="Bidang inovasi (dari taxonomy.yaml); null bila tidak diketahui."
     )
     kind: Annotated[list[KindName], AfterValidator(_unique)] = Field(
         description="Jenis inovasi (digitalisasi, deregulasi, debirokratisasi); [] bila tidak diketahui."
@@ -286,6 +288,7 @@ def schema_dict(taxonomy: Taxonomy | None = None) -> dict[str, Any]:
     schema = Innovation.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://katalog-inovasi.example/data/schema.json"
+    schema["x-schema-version"] = SCHEMA_VERSION
     if taxonomy is not None:
         props = schema["properties"]
         for field_name, key in VOCABULARY_OF.items():

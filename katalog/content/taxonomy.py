@@ -13,8 +13,12 @@ from pathlib import Path
 import yaml
 
 from katalog.errors import ContentError, Problem
+from katalog.resources import DEFAULTS
 
 VOCABULARIES = ("units", "categories", "kinds", "statuses")
+# The engine's kinds and statuses, used when a site's taxonomy.yaml leaves them out.
+DEFAULT_TAXONOMY = DEFAULTS / "taxonomy.yaml"
+ENGINE_VOCABULARIES = ("kinds", "statuses")
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Taxonomy:
         vocabularies: dict[str, Vocabulary] = {}
         for key in VOCABULARIES:
             items = raw.get(key)
+            if items is None and key in ENGINE_VOCABULARIES and path != DEFAULT_TAXONOMY:
+                items = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))[key]
             if not isinstance(items, list) or not items:
                 raise ContentError([Problem(where, 1, key, "daftar istilah wajib diisi")])
             terms = tuple(

@@ -110,6 +110,7 @@ class SiteConfig(BaseModel):
     KATALOG_FOOTER: Text | None = None
     KATALOG_CONTACT: Contact | None = None
     DEFAULT_LANG: Annotated[str, AfterValidator(_lang)] = "id"
+    OG_LOCALE: Annotated[str, Field(pattern=r"^[a-z]{2,3}_[A-Z]{2}$")] = "id_ID"
     KATALOG_THEME_OVERRIDES: str | None = None
     KATALOG_TAXONOMY: Text = "taxonomy.yaml"
     KATALOG_SYNONYMS: Text = "sinonim.yaml"
@@ -167,6 +168,8 @@ def _message(error: Any) -> str:
         return "tidak boleh kosong"
     if kind == "extra_forbidden":
         return "kunci tidak dikenal"
+    if kind == "string_pattern_mismatch":
+        return f"'{value}' tidak sah; bentuknya {error['ctx']['pattern']}"
     if kind == "greater_than":
         return f"harus lebih dari {error['ctx']['gt']}"
     return str(error["msg"])

@@ -354,6 +354,15 @@ class KeepingWriter(Writer):
         return super().write_feed(elements, context, path, *args, **kwargs)
 
 
+def identity_css(colors: Mapping[str, str]) -> str:
+    """The site's colours (``KATALOG_COLORS``, checked by `katalog.site.config`) as the
+    theme's CSS custom properties, loaded after ``site.css``."""
+    rules = "".join(
+        f"  --{key.replace('_', '-')}: {value.lower()};\n" for key, value in sorted(colors.items())
+    )
+    return f":root {{\n{rules}}}\n"
+
+
 def use_keeping_writer(pelican: Any) -> type[Writer]:
     """`get_writer` handler."""
     return KeepingWriter
@@ -374,6 +383,9 @@ class StaticFilesGenerator(Generator):
         folder = self.settings.get("THEME_STATIC_DIR", "theme")
         for name, path in static_files(self.settings):
             plan.write_bytes(f"{folder}/{name}", path.read_bytes())
+        colors = self.settings.get("KATALOG_COLORS")
+        if colors:  # base.html links it only then; CSP forbids an inline <style>
+            plan.write_text(f"{folder}/css/identitas.css", identity_css(colors))
         for static in self.context.get("staticfiles", []):
             self._keep_unchanged(plan, Path(self.path) / static.source_path, _posix(static.save_as))
 

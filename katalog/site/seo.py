@@ -12,7 +12,9 @@ def canonical_url(entry: Entry, public_url: str) -> str:
     return f"{public_url.rstrip('/')}/inovasi/{entry.slug}/"
 
 
-def json_ld(entry: Entry, public_url: str, modified: dt.datetime) -> str:
+def json_ld(
+    entry: Entry, public_url: str, modified: dt.datetime, agency: str = "", language: str = "id"
+) -> str:
     """schema.org description, safe to place inside ``<script type="application/ld+json">``.
 
     ``<`` is escaped as ``\\u003c`` so no value can close the script element early.
@@ -26,13 +28,15 @@ def json_ld(entry: Entry, public_url: str, modified: dt.datetime) -> str:
         "description": innovation.summary,
         "url": canonical_url(entry, public_url),
         "dateModified": modified.isoformat(),
-        "inLanguage": "id",
+        "inLanguage": language,
         "keywords": ", ".join(innovation.tags) or None,
         "provider": {
             "@type": "GovernmentOrganization",
-            "name": innovation.unit or "Kementerian Sekretariat Negara",
+            "name": innovation.unit or agency or None,
         },
         "citation": list(innovation.sources),
     }
+    if data["provider"]["name"] is None:  # type: ignore[index]
+        data["provider"] = None
     clean = {k: v for k, v in data.items() if v is not None}
     return json.dumps(clean, ensure_ascii=False).replace("<", "\\u003c")

@@ -41,7 +41,13 @@ class EntryView:
             links=links_of(entry.innovation, taxonomy),
             canonical=canonical_url(entry, public_url),
             modified=modified,
-            json_ld=json_ld(entry, public_url, modified),
+            json_ld=json_ld(
+                entry,
+                public_url,
+                modified,
+                settings.get("KATALOG_AGENCY", ""),
+                settings.get("DEFAULT_LANG", "id"),
+            ),
             stale_note=stale_note(entry.innovation, today(settings), max_age(settings)),
         )
 

@@ -1,4 +1,4 @@
-"""The `katalog` command line: check, new, build.
+"""The `katalog` command line: check, new, build, search, init, devserver, schema.
 
 User errors (`KatalogError`) become clean lines and an exit code; usage errors exit 2.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from katalog import __version__
 from katalog.content.taxonomy import Taxonomy
-from katalog.errors import ContentError, KatalogError, UsageError
+from katalog.errors import ConfigError, ContentError, KatalogError, UsageError
 
 DEFAULT_CONTENT = Path("content")
 
@@ -73,6 +73,22 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="bangun situs ke output/ (sama dengan `make html`)")
     build.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
     build.add_argument("--output", type=Path, default=None)
+
+    init = commands.add_parser("init", help="mulai katalog baru untuk instansi lain di folder DIR")
+    init.add_argument("dir", type=Path, help="folder katalog baru (dibuat bila belum ada)")
+    init.add_argument("--nama", default="", help='nama katalog, mis. "Katalog Inovasi Kota Contoh"')
+    init.add_argument("--instansi", default="", help='nama instansi, mis. "Pemerintah Kota Contoh"')
+    init.add_argument("--url", default="", help="alamat publik, mis. https://inovasi.contoh.go.id")
+    init.add_argument(
+        "--unit", action="append", default=[], metavar="NAMA[|SINGKATAN]", help="unit kerja (boleh berulang)"
+    )
+    init.add_argument(
+        "--engine", default=None, help="spesifikasi pip mesin untuk Makefile (bawaan: versi ini)"
+    )
+    init.add_argument(
+        "--force", action="store_true", help="tulis juga di folder yang tidak kosong (tanpa menimpa)"
+    )
+    init.add_argument("--no-input", action="store_true", help="jangan bertanya walau di terminal")
 
     dev = commands.add_parser("devserver", help="pratinjau: bangun ulang tiap kali berkas disimpan")
     dev.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
@@ -146,6 +162,34 @@ def cmd_devserver(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from katalog.tools.init import (
+        DEFAULT_ENGINE,
+        Answers,
+        Unit,
+        ask_answers,
+        check_target,
+        render_files,
+        write_catalogue,
+    )
+
+    units = [Unit(*(part.strip() for part in value.split("|", 1))) for value in args.unit]
+    answers = Answers(args.nama, args.instansi, args.url, units, engine=args.engine or DEFAULT_ENGINE)
+    check_target(args.dir, args.force)  # before asking anything
+    if sys.stdin.isatty() and not args.no_input and not (args.nama and args.instansi and args.url):
+        try:
+            answers = ask_answers(answers, input, print)
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)
+            msg = "dibatalkan; tidak ada berkas yang dibuat"
+            raise UsageError(msg) from None
+    written = write_catalogue(args.dir, render_files(answers.checked()), args.force)
+    print(f"Katalog baru di {args.dir} ({len(written)} berkas). Langkah berikutnya:", file=sys.stderr)
+    print(f"  cd {args.dir} && make html && make serve", file=sys.stderr)
+    print('  .venv/bin/katalog new "Judul Inovasi Pertama"', file=sys.stderr)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from katalog.content.schema import write_schema
     from katalog.tools.doctables import refresh_field_table
@@ -191,6 +235,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "search": cmd_search,
     "devserver": cmd_devserver,
+    "init": cmd_init,
 }
 
 
@@ -203,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"Gagal: {len(exc.problems)} masalah; situs sebelumnya tidak diubah.", file=sys.stderr)
+        return exc.exit_code
+    except ConfigError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
         return exc.exit_code
     except KatalogError as exc:
         print(f"katalog: {exc}", file=sys.stderr)

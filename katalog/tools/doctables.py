@@ -36,3 +36,8 @@ def refresh_field_table(path: Path) -> bool:
             new = f"{head}{start}\n{table()}\n{end}{tail}"
     path.write_text(new, encoding="utf-8")
     return new != text
+
+
+def refresh_tables(folder: Path) -> list[Path]:
+    """`refresh_field_table` on every page in `folder`; the pages that changed."""
+    return [page for page in sorted(folder.glob("*.md")) if refresh_field_table(page)]

@@ -26,7 +26,8 @@ STARTING_VALUES: dict[str, Any] = {
     "category": None,
     "kind": [],
     "status": "draft",  # previewed with a DRAF mark, never published until an editor changes it
-    "sources": ["https://www.setneg.go.id/"],
+    # A placeholder that passes validation; the comment above `sources` says to replace it.
+    "sources": ["https://example.org/ganti-dengan-tautan-sumber"],
 }
 BODY = """Tulis uraian inovasi di sini: masalah yang diatasi, cara kerjanya, dan hasilnya.
 Tulis hanya fakta yang ada sumbernya, dan cantumkan tautan sumber di `sources`.
