@@ -3,7 +3,7 @@
 Prints, for every distinct word of ``content/inovasi/*.md``, where the three disagree, and a
 list of suspected over-stemming (stems under four letters, loanword endings cut off) per
 stemmer. Used to fill ``content/kata-dilindungi.txt``; the findings are summarised in the
-docstring of ``katalog/analysis.py``.
+docstring of ``katalog/search/analysis.py``.
 
 Needs the bench-only packages ``PySastrawi`` and ``snowballstemmer`` (not runtime
 dependencies): ``.venv/bin/pip install PySastrawi snowballstemmer``.
