@@ -23,6 +23,7 @@ from katalog.tools.browser import serving
 from .axetools import axe_violations
 from .conftest import ROOT
 from .test_html_valid import validate
+from .test_init import FLAGS
 
 AGENCY_WORDS = (b"kemensetneg", b"setneg")
 PAGES = ["", "inovasi/layanan-izin-daring/", "unit/", "unit/diskominfo/", "cari/?q=izin", "tentang/",
@@ -52,9 +53,7 @@ def new_site(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
     run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], place, timeout=900)
     katalog = str(venv / "bin" / "katalog")
     site = place / "kota"
-    run([katalog, "init", str(site), "--nama", "Katalog Inovasi Kota Contoh", "--instansi",
-         "Pemerintah Kota Contoh", "--url", "https://inovasi.contoh.go.id", "--unit",
-         "Dinas Komunikasi dan Informatika|Diskominfo", "--no-input"], place)  # fmt: skip
+    run([katalog, "init", str(site), *FLAGS, "--no-input"], place)
     run([katalog, "new", "Layanan Izin Daring", "--unit", "Diskominfo", "--kind", "digitalisasi",
          "--year", "2024", "--no-input"], site)  # fmt: skip
     # The site's own Makefile, with the fresh environment as its .venv (already holding the wheel).

@@ -7,6 +7,7 @@ to the same `Term`, so pages, facets and exports always carry the canonical spel
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,11 +81,18 @@ class Taxonomy:
     @classmethod
     def load(cls, path: Path) -> Taxonomy:
         """Read and check `taxonomy.yaml`; problems are reported as content errors."""
-        where = str(path)
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise ContentError([Problem(where, 1, "taxonomy", "berkas tidak ditemukan")]) from None
+            raise ContentError([Problem(str(path), 1, "taxonomy", "berkas tidak ditemukan")]) from None
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, where: str) -> Taxonomy:
+        """Check the text of a `taxonomy.yaml` (`where` names it in errors); kinds and
+        statuses it leaves out are the engine's."""
+        try:
+            raw = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
             raise ContentError([Problem(where, line, "taxonomy", f"YAML tidak sah: {exc}")]) from None
@@ -93,8 +101,8 @@ class Taxonomy:
         vocabularies: dict[str, Vocabulary] = {}
         for key in VOCABULARIES:
             items = raw.get(key)
-            if items is None and key in ENGINE_VOCABULARIES and path != DEFAULT_TAXONOMY:
-                items = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))[key]
+            if items is None and key in ENGINE_VOCABULARIES:
+                items = _engine_vocabularies()[key]
             if not isinstance(items, list) or not items:
                 raise ContentError([Problem(where, 1, key, "daftar istilah wajib diisi")])
             terms = tuple(
@@ -107,3 +115,9 @@ class Taxonomy:
                 raise ContentError([Problem(where, 1, key, message)])
             vocabularies[key] = Vocabulary(key, terms)
         return cls(**vocabularies)
+
+
+@functools.cache
+def _engine_vocabularies() -> dict[str, list[dict[str, str]]]:
+    """The engine's kinds and statuses (`DEFAULT_TAXONOMY`), read once per process."""
+    return yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))

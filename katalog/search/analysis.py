@@ -33,6 +33,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 from whoosh.analysis import (
@@ -62,6 +63,9 @@ _SITE_FILES: dict[str, Path] = {
     "protected": Path("content") / SITE_PROTECTED,
     "synonyms": Path("content") / SITE_SYNONYMS,
 }
+# Their merged lists, read once per `use_site_lists` (the stat-keyed caches below keep an
+# unchanged file from being parsed again by the next build of a devserver).
+_RESOLVED: dict[str, Any] = {}
 
 # Words joined by hyphens stay one match, so `c-mantap` and `ke-71` reach the hyphen filter.
 TOKEN_PATTERN = r"\w+(?:[-‐‑]\w+)*"
@@ -322,8 +326,10 @@ def load_protected(path: Path = PROTECTED_FILE) -> frozenset[str]:
 def use_site_lists(protected: Path, synonyms: Path) -> None:
     """Make `protected` and `synonyms` (a site's files; absent ones are skipped) extend the
     engine's lists in this process: the build calls it with the files its settings name,
-    before anything is analysed (forked workers inherit it)."""
+    before anything is analysed (forked workers inherit it). The files are read on first
+    use and kept until the next call, so analysing an entry costs no file system access."""
     _SITE_FILES.update(protected=protected, synonyms=synonyms)
+    _RESOLVED.clear()
 
 
 def _stamp(path: Path) -> tuple[str, int]:
@@ -335,7 +341,9 @@ def _stamp(path: Path) -> tuple[str, int]:
 
 def default_protected() -> frozenset[str]:
     """The engine's protected words plus the site's (`use_site_lists`)."""
-    return _protected(_stamp(_SITE_FILES["protected"]))
+    if "protected" not in _RESOLVED:
+        _RESOLVED["protected"] = _protected(_stamp(_SITE_FILES["protected"]))
+    return _RESOLVED["protected"]
 
 
 @functools.cache
@@ -411,7 +419,9 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, list[str]]:
 def default_synonyms() -> dict[str, list[str]]:
     """The site's synonyms (`use_site_lists`), then the engine's for acronyms the site does
     not list; the order matters (it fixes the order of query parts)."""
-    return _synonyms(_stamp(_SITE_FILES["synonyms"]))
+    if "synonyms" not in _RESOLVED:
+        _RESOLVED["synonyms"] = _synonyms(_stamp(_SITE_FILES["synonyms"]))
+    return _RESOLVED["synonyms"]
 
 
 @functools.cache

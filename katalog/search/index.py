@@ -37,7 +37,7 @@ from katalog.search.postings import FieldPostings
 
 DEFAULT_INDEX_DIR = Path(".katalog") / "whoosh"
 VERSION_FILE = "KATALOG_VERSION"
-DEFAULT_TAXONOMY = Path("content") / "taxonomy.yaml"  # the site's, relative to where the command runs
+SITE_TAXONOMY = Path("content") / "taxonomy.yaml"  # the site's, relative to where the command runs
 
 
 def scorer() -> scoring.WeightingModel:
@@ -183,7 +183,7 @@ def update_index(
     `taxonomy` turns unit/category/kind names into facet slugs; None reads the project's
     ``content/taxonomy.yaml`` (pass the build's own taxonomy when there is one).
     """
-    taxonomy = taxonomy or Taxonomy.load(DEFAULT_TAXONOMY)
+    taxonomy = taxonomy or Taxonomy.load(SITE_TAXONOMY)
     schema = build_schema()
     return update_index_with([indexed_document(e, taxonomy, schema, url_pattern) for e in entries], index_dir)
 

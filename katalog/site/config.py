@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,32 +27,27 @@ COLOR_KEYS = ("accent", "accent_fg", "link", "focus")  # CSS custom properties o
 MIN_CONTRAST = 4.5  # WCAG AA for body text: the header's text on its background
 
 
-def _color(value: str) -> str:
-    if not _COLOR.match(value):
-        msg = f"'{value}' bukan warna; tulis kode heksadesimal, mis. '#0b5394'"
-        raise ValueError(msg)
-    return value.lower()
+def _matching(pattern: re.Pattern[str], hint: str) -> Callable[[str], str]:
+    """A check refusing a text `pattern` does not match: "'<value>' <hint>"."""
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            msg = f"'{value}' {hint}"
+            raise ValueError(msg)
+        return value
+
+    return check
 
 
-def _url(value: str) -> str:
-    if not _URL.match(value):
-        msg = f"'{value}' bukan URL http(s) yang lengkap, mis. 'https://inovasi.contoh.go.id'"
-        raise ValueError(msg)
-    return value
-
-
-def _lang(value: str) -> str:
-    if not _LANG.match(value):
-        msg = f"'{value}' bukan kode bahasa, mis. 'id'"
-        raise ValueError(msg)
-    return value
-
-
-def _logo(value: str) -> str:
-    if not _LOGO.match(value):
-        msg = f"'{value}' harus berkas gambar di dalam content/, mis. 'images/logo.svg'"
-        raise ValueError(msg)
-    return value
+_color = _matching(_COLOR, "bukan warna; tulis kode heksadesimal, mis. '#0b5394'")
+Url = Annotated[
+    str,
+    AfterValidator(_matching(_URL, "bukan URL http(s) yang lengkap, mis. 'https://inovasi.contoh.go.id'")),
+]
+Lang = Annotated[str, AfterValidator(_matching(_LANG, "bukan kode bahasa, mis. 'id'"))]
+Logo = Annotated[
+    str, AfterValidator(_matching(_LOGO, "harus berkas gambar di dalam content/, mis. 'images/logo.svg'"))
+]
 
 
 def _colors(value: dict[str, str]) -> dict[str, str]:
@@ -92,7 +88,7 @@ class Contact(BaseModel):
 
     email: str | None = None
     phone: str | None = None
-    url: Annotated[str, AfterValidator(_url)] | None = None
+    url: Url | None = None
     address: str | None = None
 
 
@@ -104,12 +100,12 @@ class SiteConfig(BaseModel):
     SITENAME: Text
     SITE_TAGLINE: str = ""
     KATALOG_AGENCY: str = ""
-    KATALOG_PUBLIC_URL: Annotated[str, AfterValidator(_url)]
-    KATALOG_LOGO: Annotated[str, AfterValidator(_logo)] | None = None
+    KATALOG_PUBLIC_URL: Url
+    KATALOG_LOGO: Logo | None = None
     KATALOG_COLORS: Annotated[dict[str, str], AfterValidator(_colors)] = Field(default_factory=dict)
     KATALOG_FOOTER: Text | None = None
     KATALOG_CONTACT: Contact | None = None
-    DEFAULT_LANG: Annotated[str, AfterValidator(_lang)] = "id"
+    DEFAULT_LANG: Lang = "id"
     OG_LOCALE: Annotated[str, Field(pattern=r"^[a-z]{2,3}_[A-Z]{2}$")] = "id_ID"
     KATALOG_THEME_OVERRIDES: str | None = None
     KATALOG_TAXONOMY: Text = "taxonomy.yaml"

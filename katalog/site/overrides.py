@@ -129,16 +129,15 @@ def check_overrides(settings: dict[str, Any]) -> list[str]:
     """One warning line per problem of the site's template overrides (none without overrides)."""
     engine_dir = Path(settings["THEME"]) / "templates"
     root = overrides_root(settings)
-    folder = root / "templates" if root is not None else None
-    if folder is None or not folder.is_dir() or not engine_dir.is_dir():
+    if root is None or not (root / "templates").is_dir() or not engine_dir.is_dir():
         return []
+    folder = root / "templates"
     engine = _engine(str(engine_dir))
     own = _environment(folder)
-    shown = root.parent if root is not None else folder
     known = {k for k in settings if k.isupper()} | PELICAN_CONTEXT
     warnings = []
     for name in sorted(own.list_templates(extensions=["html"])):
-        where = (folder / name).relative_to(shown).as_posix()
+        where = (folder / name).relative_to(root.parent).as_posix()
         try:
             ast = own.parse(own.loader.get_source(own, name)[0])  # type: ignore[union-attr]
         except jinja2.TemplateSyntaxError as exc:

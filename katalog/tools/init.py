@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,15 +125,9 @@ def render_files(answers: Answers) -> dict[str, str]:
         "engine": answers.engine,
     }
     files = {path: env.get_template(template).render(variables) for template, path in FILES.items()}
-    files[SCHEMA_PATH] = schema_text(_taxonomy_of(files["content/taxonomy.yaml"]))
+    taxonomy = "content/taxonomy.yaml"
+    files[SCHEMA_PATH] = schema_text(Taxonomy.parse(files[taxonomy], taxonomy))
     return files
-
-
-def _taxonomy_of(text: str) -> Taxonomy:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "taxonomy.yaml"
-        path.write_text(text, encoding="utf-8")
-        return Taxonomy.load(path)
 
 
 def check_target(target: Path, force: bool) -> None:
