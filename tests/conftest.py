@@ -30,8 +30,9 @@ def taxonomy() -> Taxonomy:
     return Taxonomy.load(TAXONOMY)
 
 
-def build_site(content: Path, output: Path, **settings: object) -> BuildReport:
-    """Build `content` (a folder with inovasi/ and pages/) with the project's settings."""
+def build_site(content: Path, output: Path, wait: float | None = None, **settings: object) -> BuildReport:
+    """Build `content` (a folder with inovasi/ and pages/) with the project's settings;
+    `wait` as `katalog.site.build.build` (how long to wait for another build)."""
     overrides = {
         "PATH": str(content.resolve()),
         "KATALOG_TAXONOMY": str(TAXONOMY),
@@ -41,7 +42,7 @@ def build_site(content: Path, output: Path, **settings: object) -> BuildReport:
         "KATALOG_CACHE_DIR": str(output.parent / ".katalog-cache"),
         **settings,
     }
-    return build(ROOT / "pelicanconf.py", output, overrides)
+    return build(ROOT / "pelicanconf.py", output, overrides, wait=wait)
 
 
 @pytest.fixture(scope="session")

@@ -110,6 +110,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".katalog-cache",
         ".katalog-whoosh",
+        ".katalog-whoosh.lock",  # the index's build lock (katalog.site.lock), free again
         "content",
         "output",
     ]  # no staging left

@@ -12,7 +12,7 @@ PACKAGE = ROOT / "katalog"
 # Each layer may import only from itself and the layers before it; the top-level leaf
 # modules (errors, resources, settings) may be imported by any layer.
 LAYERS = ["content", "search", "site", "tools"]
-LEAVES = {"katalog", "katalog.errors", "katalog.resources", "katalog.settings"}
+LEAVES = {"katalog", "katalog.errors", "katalog.processes", "katalog.resources", "katalog.settings"}
 
 
 def module_name(path: Path) -> str:

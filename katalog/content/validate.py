@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from katalog.content.model import KEY_SYNONYMS, Innovation
 from katalog.content.render import render_markdown
 from katalog.content.taxonomy import Taxonomy
 from katalog.errors import Problem
+from katalog.processes import die_with_parent
 
 T = TypeVar("T")
 
@@ -90,7 +92,7 @@ def load_entries(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, len(paths) // (jobs * 4))
-    setup = {"initializer": _adopt, "initargs": (taxonomy, per_file)}
+    setup = {"initializer": _adopt, "initargs": (taxonomy, per_file, os.getpid())}
     with ProcessPoolExecutor(jobs, mp_context=context, **setup) as pool:
         return list(pool.map(_load_in_worker, paths, chunksize=chunk))
 
@@ -98,7 +100,8 @@ def load_entries(
 _WORKER: list[Any] = []  # this worker process's (taxonomy, per_file)
 
 
-def _adopt(taxonomy: Taxonomy, per_file: Callable[[Path, Taxonomy], Any]) -> None:
+def _adopt(taxonomy: Taxonomy, per_file: Callable[[Path, Taxonomy], Any], parent: int) -> None:
+    die_with_parent(parent)  # a killed build leaves no reader behind
     _WORKER[:] = [taxonomy, per_file]
 
 

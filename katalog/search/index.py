@@ -5,11 +5,19 @@ the URL and the analyzer version), so an update rewrites only the entries that c
 a build where nothing changed opens nothing for writing. A change of schema or analyzer
 (protected words, stop words, algorithm) rebuilds from scratch: Whoosh pickles the
 analyzer into the index, so old terms and a new query chain would silently disagree.
+
+The index is derived data, so damage is never fatal to a build: every write ends with a
+list of the index's files, their sizes and digests (``KATALOG_FILES``). An index whose
+files no longer match it (truncated, overwritten, deleted: a full disk, a killed writer,
+a copy from another machine), or that Whoosh cannot read, is discarded and rebuilt, and
+the report says why so the build can print one warning line.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import Analyzer
 from whoosh.fields import Schema
+from whoosh.index import LockError
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -37,6 +46,8 @@ from katalog.search.postings import FieldPostings
 
 DEFAULT_INDEX_DIR = Path(".katalog") / "whoosh"
 VERSION_FILE = "KATALOG_VERSION"
+FILES_FILE = "KATALOG_FILES"  # name -> [size, digest] of every index file after the last write
+_NOT_LISTED = {VERSION_FILE, FILES_FILE}
 SITE_TAXONOMY = Path("content") / "taxonomy.yaml"  # the site's, relative to where the command runs
 
 
@@ -54,6 +65,7 @@ class IndexReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    repaired: str = ""  # why a damaged index was discarded before this rebuild ("" if none was)
 
     @property
     def changed(self) -> bool:
@@ -61,16 +73,57 @@ class IndexReport:
 
 
 def _stored_version(index_dir: Path) -> str | None:
-    """The version the index in `index_dir` was written with; None when there is no index
-    this code can open (none yet, or one whose pickled schema names classes of another
-    engine version, e.g. modules that moved), which is then rebuilt: it is derived data."""
-    path = index_dir / VERSION_FILE
-    try:
-        if not path.is_file() or not whoosh_index.exists_in(str(index_dir)):
-            return None
-        return path.read_text(encoding="utf-8").strip()
-    except Exception:
+    """The version the index in `index_dir` was written with; None when there is none (or
+    it was written before indexes listed their files: an older engine's, rebuilt quietly)."""
+    if not (index_dir / FILES_FILE).is_file():
         return None
+    try:
+        return (index_dir / VERSION_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _listing(index_dir: Path) -> dict[str, list[int | str]]:
+    """Size and digest of every file Whoosh keeps in `index_dir` (not its lock files)."""
+    files = {}
+    for path in sorted(index_dir.iterdir()):
+        if path.name in _NOT_LISTED or path.name.endswith("LOCK") or not path.is_file():
+            continue
+        with path.open("rb") as stream:
+            digest = hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+        files[path.name] = [path.stat().st_size, digest]
+    return files
+
+
+def _record_files(index_dir: Path) -> None:
+    (index_dir / FILES_FILE).write_text(json.dumps(_listing(index_dir), indent=0) + "\n", encoding="utf-8")
+
+
+def damage(index_dir: Path) -> str | None:
+    """Why the index in `index_dir` cannot be trusted as written (None: it can).
+
+    Compares the files with the list written after the last successful write, so a
+    truncated or overwritten segment is caught before Whoosh reads it, not by a reader's
+    error (or, worse, wrong results) later.
+    """
+    try:
+        recorded = json.loads((index_dir / FILES_FILE).read_text(encoding="utf-8"))
+        present = _listing(index_dir)
+    except (OSError, ValueError) as exc:
+        return f"daftar berkasnya tidak dapat dibaca ({type(exc).__name__})"
+    if not isinstance(recorded, dict):
+        return "daftar berkasnya rusak"
+    for name, expected in sorted(recorded.items()):
+        found = present.get(name)
+        if found is None:
+            return f"{name} hilang"
+        if found[0] != expected[0]:
+            return f"ukuran {name} berubah ({expected[0]} → {found[0]} bita)"
+        if found != expected:
+            return f"isi {name} berubah"
+    if not whoosh_index.exists_in(str(index_dir)):
+        return "daftar isinya (TOC) tidak ada"
+    return None
 
 
 WRITER_MEMORY_MB = 256  # Whoosh's posting pool; above it, it sorts runs through temporary files
@@ -87,6 +140,7 @@ def _rebuild(index_dir: Path, docs: dict[str, IndexedDoc], version: str) -> Inde
         writer.pool = _KnownPostings(writer.pool, list(docs.values()), writer.schema)
         for doc in docs.values():
             writer.add_document(**doc.whoosh_fields(lengths_only=True))
+    _record_files(index_dir)
     (index_dir / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
     return IndexReport(rebuilt=True, added=sorted(docs))
 
@@ -189,12 +243,29 @@ def update_index(
 
 
 def update_index_with(indexed: list[IndexedDoc], index_dir: Path = DEFAULT_INDEX_DIR) -> IndexReport:
-    """`update_index` for documents already analysed (the build analyses while it reads)."""
+    """`update_index` for documents already analysed (the build analyses while it reads).
+
+    A missing index, or one of another version, is rebuilt; a damaged one too, with the
+    reason in `IndexReport.repaired`.
+    """
     version = index_version()
     docs = {doc.slug: doc for doc in indexed}
     if _stored_version(index_dir) != version:
         return _rebuild(index_dir, docs, version)
-    ix = whoosh_index.open_dir(str(index_dir))
+    why = damage(index_dir)
+    if why is None:
+        try:
+            return _update(whoosh_index.open_dir(str(index_dir)), docs, index_dir)
+        except LockError:
+            raise  # another writer: not damage (the build lock makes this a programmer error)
+        except Exception as exc:  # whatever Whoosh fails on, the index is rebuilt
+            why = f"Whoosh tidak dapat membacanya ({type(exc).__name__}: {exc})"
+    report = _rebuild(index_dir, docs, version)
+    report.repaired = why
+    return report
+
+
+def _update(ix: whoosh_index.Index, docs: dict[str, IndexedDoc], index_dir: Path) -> IndexReport:
     old = _stored_hashes(ix)
     report = IndexReport(
         added=sorted(set(docs) - set(old)),
@@ -204,6 +275,7 @@ def update_index_with(indexed: list[IndexedDoc], index_dir: Path = DEFAULT_INDEX
     report.unchanged = len(docs) - len(report.added) - len(report.updated)
     if report.changed:
         _apply(ix, report, docs)
+        _record_files(index_dir)
     return report
 
 
@@ -216,13 +288,17 @@ def _apply(ix: whoosh_index.Index, report: IndexReport, docs: dict[str, IndexedD
 
 
 def open_index(index_dir: Path) -> whoosh_index.Index:
-    """Open an index written by `update_index`; a missing one is a usage problem."""
-    if not whoosh_index.exists_in(str(index_dir)):
-        msg = f"indeks pencarian tidak ditemukan di '{index_dir}'; bangun situs dulu"
-        raise FileNotFoundError(msg)
-    return whoosh_index.open_dir(str(index_dir))
+    """Open an index written by `update_index`: missing, `UsageError`; unreadable,
+    `SearchIndexError`. Defined with the queries (`katalog.search.query.open_index`),
+    which must not import this module's build dependencies."""
+    from katalog.search.query import open_index as open_for_reading
+
+    return open_for_reading(index_dir)
 
 
 def query_analyzer(ix: whoosh_index.Index, fieldname: str = "body") -> Analyzer:
-    """The analyzer pickled in the index: queries must be analysed exactly as the terms were."""
-    return ix.schema[fieldname].analyzer
+    """The analyzer pickled in the index: queries must be analysed exactly as the terms were
+    (`katalog.search.query.query_analyzer`)."""
+    from katalog.search.query import query_analyzer as analyzer_of
+
+    return analyzer_of(ix, fieldname)

@@ -1,13 +1,20 @@
 """Build the site atomically: render into a fresh folder, then swap it in.
 
 A failed build (invalid content, a template error, an interrupted run) leaves the
-previous `output/` exactly as it was. The swap is two renames on the same file system.
+previous `output/` exactly as it was. On Linux the swap is one atomic exchange of two
+directory entries (`renameat2` with ``RENAME_EXCHANGE``), so even a build killed at any
+instant leaves either the old site or the new one in `output/`; elsewhere it is two
+renames. One build runs per output and index at a time (`katalog.site.lock`), and each
+build first removes what killed builds left beside `output/`.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import gc
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -20,11 +27,13 @@ from pelican import Pelican
 from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from katalog.errors import ConfigError, UsageError
-from katalog.site.cache import TARGET_KEY
+from katalog.site.cache import TARGET_KEY, cache_dir, remove_leftovers
 from katalog.site.config import check_settings
+from katalog.site.lock import build_lock
 from katalog.site.outputs import required_plan, save_plan
 from katalog.site.overrides import use_theme_overrides
 from katalog.site.progress import PROGRESS_KEY, Progress, Silent, tracking
+from katalog.site.related import index_dir
 from katalog.site.state import state_of
 
 logger = logging.getLogger("katalog")
@@ -75,36 +84,42 @@ def build(
     output: Path | None = None,
     overrides: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    wait: float | None = None,
 ) -> BuildReport:
     """Build the site into a temporary folder beside `output`, then replace `output` with it.
 
     `overrides` replace settings (tests point ``PATH`` at a fixture content tree);
-    `progress` shows the build advancing (`katalog.site.progress`; silent when None).
+    `progress` shows the build advancing (`katalog.site.progress`; silent when None);
+    `wait` is how long to wait for another build of the same output or index (None: as
+    long as it takes; 0: fail at once with `lock.BuildRunning`).
     """
     started = time.perf_counter()
     overrides = dict(overrides or {})
     settings = load_settings(settings_file, overrides)
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    try:
+    located = {**settings, TARGET_KEY: str(target)}
+    index = index_dir(located)
+    locks = [cache_dir(located) / "build.lock", index.with_name(index.name + ".lock")]
+    with build_lock(locks, wait, _tell_waiting) as interrupted:
         reporter = progress or Silent()
-        settings = load_settings(
-            settings_file,
-            {**overrides, "OUTPUT_PATH": str(staging), PROGRESS_KEY: reporter, TARGET_KEY: str(target)},
-        )
         with tracking(reporter, Path(settings["PATH"])) as warnings:
-            pelican = Pelican(settings)
-            pelican.run()
-        state, plan = state_of(pelican.settings), required_plan(pelican.settings)
-        pages = sum(1 for _ in staging.rglob("*.html"))
-        _swap(staging, target)
-        save_plan(plan, pelican.settings, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        gc.unfreeze()  # frozen after reading (katalog.site.plugin.after_reading)
+            _clean_after_killed_builds(target, cache_dir(located), interrupted)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+            try:
+                staged = {"OUTPUT_PATH": str(staging), PROGRESS_KEY: reporter, TARGET_KEY: str(target)}
+                settings = load_settings(settings_file, {**overrides, **staged})
+                pelican = Pelican(settings)
+                pelican.run()
+                state, plan = state_of(pelican.settings), required_plan(pelican.settings)
+                pages = sum(1 for _ in staging.rglob("*.html"))
+                _swap(staging, target)
+                save_plan(plan, pelican.settings, target)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            finally:
+                gc.unfreeze()  # frozen after reading (katalog.site.plugin.after_reading)
     seconds = time.perf_counter() - started
     logger.info("katalog: %s inovasi, %s halaman HTML, %.2f s", len(state.entries), pages, seconds)
     return BuildReport(
@@ -112,14 +127,59 @@ def build(
     )
 
 
+def _tell_waiting(pid: int | None) -> None:
+    who = f" (pid {pid})" if pid else ""
+    logger.warning("katalog: build lain sedang berjalan%s; menunggu sampai selesai…", who)
+
+
+def _clean_after_killed_builds(target: Path, cache: Path, interrupted: list[int]) -> None:
+    """Remove the staging and retired copies of the site, and the half-written cache files,
+    that killed builds left; under the lock, so none of them belongs to a running build."""
+    leftovers = [
+        *target.parent.glob(f".{target.name}-new-*"),
+        *target.parent.glob(f".{target.name}-old-*"),
+    ]
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
+    remove_leftovers(cache)
+    if interrupted or leftovers:
+        who = ", ".join(f"pid {pid}" for pid in sorted(set(interrupted))) or "build sebelumnya"
+        logger.warning(
+            "katalog: build sebelumnya (%s) terhenti di tengah jalan; %s salinan sisa dihapus",
+            who,
+            len(leftovers),
+        )
+
+
 def _swap(staging: Path, target: Path) -> None:
     """Replace `target` by `staging`; the old tree is removed only after the new is in place."""
     staging.chmod(0o755)  # mkdtemp creates 0700; a web server must read the site
-    if target.exists():
+    if not target.exists():
+        staging.rename(target)
+    elif _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # the old site, now under the staging name
+    else:
         retired = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
         retired.rmdir()
         target.rename(retired)
         staging.rename(target)
         shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staging.rename(target)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directory entries in one step (Linux `renameat2`); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP}:
+        return False  # the kernel or the file system cannot exchange: rename twice instead
+    raise OSError(code, os.strerror(code), str(second))

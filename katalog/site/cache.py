@@ -6,12 +6,18 @@ because the record of written pages describes one output tree. Every file in it 
 the *code version*: a digest of our package's source, Pelican's and Python's versions and
 the working directory (entries record paths relative to it). A different version makes the
 cache empty, so a changed program never reuses what an older one computed.
+
+The cache is derived data, so damage is never fatal: each file also carries a digest of
+its payload, and a file that is truncated, overwritten or unreadable is reported in one
+warning line and treated as absent (the build recomputes what it held). The digest also
+means nothing is unpickled that this code did not write whole.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
 import pickle
 import platform
@@ -25,6 +31,8 @@ CACHE_KEY = "KATALOG_CACHE_DIR"
 TARGET_KEY = "KATALOG_TARGET"  # the output folder a build will replace (it renders elsewhere)
 DEFAULT_CACHE_DIR = Path(".katalog") / "cache"
 PACKAGE = Path(__file__).resolve().parent.parent  # all of katalog/
+MAGIC = b"katalog-cache 2\n"
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -49,23 +57,49 @@ def cache_dir(settings: dict[str, Any]) -> Path:
 
 
 def load(path: Path, version: str) -> Any | None:
-    """What `save` stored at `path` under `version`; None when absent, stale or unreadable."""
+    """What `save` stored at `path` under `version`; None when absent, stale or damaged
+    (damage, unlike absence or another version, is worth one warning line)."""
     try:
-        with path.open("rb") as stream:
-            stored_version, value = pickle.load(stream)  # our own file, never published
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        data = path.read_bytes()
+    except FileNotFoundError:
         return None
-    return value if stored_version == version else None
+    except OSError as exc:
+        return _damaged(path, f"tidak dapat dibaca ({exc.strerror})")
+    header = MAGIC + version.encode() + b"\n"
+    if not data.startswith(header):
+        older = data.startswith((MAGIC, b"\x80"))  # another version, or the format before digests
+        return None if older else _damaged(path, "bukan berkas cache katalog")
+    digest, _, payload = data[len(header) :].partition(b"\n")
+    if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != digest:
+        return _damaged(path, "isinya rusak atau terpotong")
+    try:
+        return pickle.loads(payload)  # our own file, written whole (the digest says so)
+    except Exception:  # any failure to unpickle means the same: recompute
+        return _damaged(path, "isinya tidak dapat dibaca")
+
+
+def _damaged(path: Path, why: str) -> None:
+    logger.warning("katalog: cache build %s %s; dibuang dan dihitung ulang", path, why)
+    return None
 
 
 def save(path: Path, version: str, value: Any) -> None:
     """Store `value` atomically: a build interrupted while saving leaves the old file."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    digest = hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump((version, value), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(MAGIC + version.encode() + b"\n" + digest + b"\n")
+            stream.write(payload)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Delete the temporary files of `save` calls that a killed build never finished."""
+    for leftover in folder.glob(".*-*"):
+        leftover.unlink(missing_ok=True)

@@ -13,12 +13,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import os
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from katalog.content.facets import Link
 from katalog.errors import KatalogError
+from katalog.processes import die_with_parent
 from katalog.search.browserindex import CLIENT_DIR, export_statistics
 from katalog.search.documents import IndexedDoc
 from katalog.search.index import update_index_with
@@ -83,29 +87,58 @@ def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str,
         ]
 
 
-def _update(docs: list[IndexedDoc], folder: Path) -> None:
-    logger.info("katalog: indeks %s", update_index_with(docs, folder))
+def _update(docs: list[IndexedDoc], folder: Path, parent: int, channel: Connection) -> None:
+    """The forked writer: update the index, tell the build whether it had to repair it."""
+    die_with_parent(parent)  # a killed build leaves no writer behind
+    report = update_index_with(docs, folder)
+    logger.info("katalog: indeks %s", report)
+    channel.send(report.repaired)
+    channel.close()
 
 
-def start_index_update(docs: list[IndexedDoc], folder: Path) -> BaseProcess | None:
+@dataclass
+class IndexWriter:
+    """The index update running beside page rendering (or already done, without fork)."""
+
+    folder: Path
+    process: BaseProcess | None = None
+    channel: Connection | None = None
+    repaired: str = ""
+
+
+def start_index_update(docs: list[IndexedDoc], folder: Path) -> IndexWriter:
     """Update the index in a forked process (which shares `docs` without copying them);
-    where processes cannot fork, update it here and return None."""
+    where processes cannot fork, update it here."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        _update(docs, folder)
-        return None
+        return IndexWriter(folder, repaired=update_index_with(docs, folder).repaired)
+    receiving, sending = multiprocessing.Pipe(duplex=False)
     process = multiprocessing.get_context("fork").Process(
-        target=_update, args=(docs, folder), name="katalog-whoosh"
+        target=_update, args=(docs, folder, os.getpid(), sending), name="katalog-whoosh"
     )
     process.start()
-    return process
+    sending.close()
+    return IndexWriter(folder, process, receiving)
 
 
 def finish_index_update(state: BuildState) -> None:
-    """Wait for the index writer; a writer that failed fails the build (its error is above)."""
-    process, state.index_writer = state.index_writer, None
-    if process is None:
+    """Wait for the index writer; a writer that failed fails the build (its error is above).
+
+    A damaged index that the writer discarded and rebuilt is worth one warning line.
+    """
+    writer, state.index_writer = state.index_writer, None
+    if writer is None:
         return
-    process.join()
-    if process.exitcode != 0:
-        msg = f"indeks pencarian gagal diperbarui (kode keluar {process.exitcode}); lihat galat di atas"
-        raise KatalogError(msg)
+    if writer.process is not None and writer.channel is not None:
+        repaired = writer.channel.recv() if writer.channel.poll(None) else ""
+        writer.process.join()
+        code = writer.process.exitcode
+        if code != 0:
+            msg = f"indeks pencarian gagal diperbarui (kode keluar {code}); lihat galat di atas"
+            raise KatalogError(msg)
+        writer.repaired = repaired
+    if writer.repaired:
+        logger.warning(
+            "katalog: indeks pencarian di '%s' rusak (%s); dibuang dan dibangun ulang",
+            writer.folder,
+            writer.repaired,
+        )

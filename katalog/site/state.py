@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ class BuildState:
     entries: list[Entry] = field(default_factory=list)
     indexed: list[IndexedDoc] = field(default_factory=list)  # entries' search documents, same order
     changed: dict[Path, dt.datetime] | None = None  # git commit times, read once per run
-    index_writer: BaseProcess | None = None  # the process updating the Whoosh index, if running
+    index_writer: Any = None  # the Whoosh index update while it runs (related.IndexWriter)
 
 
 def taxonomy_path(settings: dict[str, Any]) -> Path:
