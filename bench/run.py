@@ -45,7 +45,7 @@ from typing import Any
 
 from bench.measure import Measurement, median_of, percentile, run_measured
 from bench.search_quality import PAGEFIND_ARGS, PROBE_PAGE, chromium, serve
-from bench.synthetic import build_vocabulary, generate
+from bench.synthetic import DEFAULT_PROFILE, PROFILES, build_vocabulary, generate
 from katalog.resources import THEME as THEME_DIR
 from katalog.search.query import search
 
@@ -122,10 +122,10 @@ KATALOG_CACHE_DIR = {cache!r}
 '''
 
 
-def prepare(n: int, work: Path) -> Corpus:
+def prepare(n: int, work: Path, profile: str = DEFAULT_PROFILE) -> Corpus:
     """Write the corpus of `n` entries in the three formats and our settings file for it."""
     corpus = Corpus(n, work)
-    generate(n, work / "corpus", seed=SEED)
+    generate(n, work / "corpus", seed=SEED, profile=profile)
     corpus.settings.write_text(
         SETTINGS.format(
             root=str(ROOT),
@@ -340,9 +340,11 @@ def _title(entry: Path) -> str:
 # --- One size, all repeats ------------------------------------------------------------------
 
 
-def bench_size(n: int, repeat: int, work: Path, opened: int = OPENED) -> dict[str, Any]:
+def bench_size(
+    n: int, repeat: int, work: Path, opened: int = OPENED, profile: str = DEFAULT_PROFILE
+) -> dict[str, Any]:
     """Every figure of size `n`: medians over `repeat` interleaved rounds, plus the samples."""
-    corpus = prepare(n, work / f"n{n}")
+    corpus = prepare(n, work / f"n{n}", profile)
     queries = query_set()
     builds: dict[str, list[Measurement]] = {}
     latencies: dict[str, list[float]] = {}
@@ -622,6 +624,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="Markdown page")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed)")
     parser.add_argument("--opened", type=int, default=OPENED, help="queries timed from a fresh page load")
+    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE, help="corpus profile")
     parser.add_argument("--render-only", action="store_true", help="rewrite the page from its raw figures")
     args = parser.parse_args(argv)
     if args.render_only:
@@ -633,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="katalog-bench-") as tmp:
         work = args.work or Path(tmp)
         for n in sizes:
-            data["runs"][str(n)] = bench_size(n, args.repeat, work, args.opened)
+            data["runs"][str(n)] = bench_size(n, args.repeat, work, args.opened, args.profile)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(render(data), encoding="utf-8")
             _log(f"N={n}: written to {args.out}")

@@ -6,7 +6,15 @@ plus pseudo-roots), acronyms with expansions, hyphenated names and years, so a t
 two-word query matches a small fraction of entries. Entry ``i`` depends only on the seed and
 ``i`` (never on ``n``), so a smaller corpus is a prefix of a larger one.
 
-Run: ``python -m bench.synthetic --n 10000 --out DIR [--seed 7] [--formats katalog,pelican,hugo]``.
+Two profiles share everything but the text. ``realistic`` (the default) is fitted to
+``content/inovasi``: body lengths are lognormal around the real median (~97 words) and the
+vocabulary is open-ended, its distinct forms growing with the corpus as the real Heaps law
+V(n) = K * n^beta says. ``heavy`` is the original generator (100-400 word bodies, a closed
+24,000-form vocabulary), kept byte for byte so that figures measured on it stay comparable.
+The fitted constants come from ``--measure``; refit them when the real catalogue has grown.
+
+Run: ``python -m bench.synthetic --n 10000 --out DIR [--seed 7] [--formats katalog,pelican,hugo]
+[--profile realistic|heavy]``, or ``python -m bench.synthetic --measure content/inovasi``.
 Each requested format's folder (``DIR/<format>/``) is deleted and rewritten.
 """
 
@@ -16,11 +24,14 @@ import argparse
 import datetime as dt
 import itertools
 import json
+import math
 import random
 import re
 import shutil
+import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +44,8 @@ from katalog.content.model import slugify
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = ROOT / "content" / "taxonomy.yaml"
 FORMATS = ("katalog", "pelican", "hugo")
+PROFILES = ("realistic", "heavy")
+DEFAULT_PROFILE = "realistic"
 VOCABULARY_SIZE = 24_000
 ZIPF_EXPONENT = 1.0
 # Zipf-Mandelbrot offset: function words (sampled separately) hold the top ranks of real text,
@@ -96,6 +109,20 @@ DINAS = [
 PLACE_HEADS = ["Tanjung", "Batu", "Sungai", "Air", "Bukit", "Muara", "Padang", "Teluk", "Pulau", "Rawa"]
 PLACE_TAILS = ["Sari", "Jaya", "Baru", "Indah", "Raya", "Makmur", "Agung", "Mulya", "Permai", "Asri"]
 SYNTHETIC_UNITS = 200
+# The realistic profile, fitted to content/inovasi (30 entries, 2,900 body tokens) with
+# `python -m bench.synthetic --measure content/inovasi`; bench/README.md has the figures.
+BODY_LOG_MEAN = 4.567  # body words ~ lognormal(mu, sigma): median exp(4.567) = 96 words
+BODY_LOG_SD = 0.259
+BODY_WORDS = (44, 209)  # clipped at mu -/+ 3 sigma (the real range is 56-173)
+HEAPS_K = 3.14  # distinct forms V(n) = K * n^beta over n running body tokens
+HEAPS_BETA = 0.712
+# An unbounded Zipf-Mandelbrot law of exponent s draws about n^(1/s) distinct ranks in n
+# tokens, so s = 1/beta makes the vocabulary grow as Heaps' law says. The offset sets K; it
+# was calibrated on generated bodies (function words, titles and units add forms too).
+OPEN_ZIPF_EXPONENT = 1 / HEAPS_BETA
+OPEN_ZIPF_OFFSET = 20.0
+TAIL_FAMILY = 12  # consecutive tail ranks sharing one pseudo-root (inflections of one word)
+FUNCTION_SHARE = {"realistic": 0.2, "heavy": 0.3}  # real bodies: 19.6% function words
 STATUS_WEIGHTS = {"aktif": 50, "uji-coba": 15, "rencana": 10, "dihentikan": 10, "tidak-diketahui": 15}
 PREREQUISITE_TYPES = ["sdm", "infrastruktur", "anggaran", "regulasi", "lainnya"]
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 .()/-]*[A-Za-z0-9.)]$|^[A-Za-z]$")
@@ -190,6 +217,50 @@ def build_vocabulary(seed: int = 7, size: int = VOCABULARY_SIZE) -> Vocabulary:
     return Vocabulary(ranked[:size], [w for w in ranked if w in real_set])
 
 
+@dataclass
+class OpenVocabulary(Vocabulary):
+    """The heavy ranking as its head, then an unbounded tail of pseudo forms made on demand.
+
+    Ranks are drawn from a discrete Pareto law, P(rank >= r) = (1 + r/q)^-(s-1), which is
+    Zipf-Mandelbrot with exponent s and offset q over all ranks 0, 1, 2, ... With s = 1/beta
+    the distinct forms of n tokens keep growing like n^beta (Heaps) instead of stopping at
+    the head's 24,000. The form at a rank depends only on the seed and the rank, never on
+    what was drawn before, so entry i still depends only on the seed and i and a smaller
+    corpus stays a prefix of a larger one. Rare tail forms may collide (two ranks, one
+    spelling); at the sizes we generate that merges a handful of forms, which is harmless.
+    """
+
+    seed: int = 7
+    exponent: float = OPEN_ZIPF_EXPONENT
+    offset: float = OPEN_ZIPF_OFFSET
+    families: dict[int, list[str]] = field(default_factory=dict, repr=False)
+
+    def word(self, rank: int) -> str:
+        """The form at `rank`: the head's word, or an inflection of the family's pseudo-root."""
+        if rank < len(self.words):
+            return self.words[rank]
+        family = rank // TAIL_FAMILY
+        forms = self.families.get(family)
+        if forms is None:
+            root = _pseudo_root(random.Random(f"tail:{self.seed}:{family}"))
+            forms = [w for w in inflections(root) if len(w) > 3 and w not in FUNCTION_WORDS]
+            self.families[family] = forms
+        return forms[rank % TAIL_FAMILY % len(forms)]
+
+    def rank(self, rng: random.Random) -> int:
+        """One rank by inversion (1 - random() is in (0, 1], so the power is finite)."""
+        return int(self.offset * ((1.0 - rng.random()) ** (-1 / (self.exponent - 1)) - 1))
+
+    def sample(self, rng: random.Random, k: int) -> list[str]:
+        return [self.word(self.rank(rng)) for _ in range(k)]
+
+
+def open_vocabulary(seed: int = 7) -> OpenVocabulary:
+    """The realistic profile's vocabulary: `build_vocabulary(seed)` extended without end."""
+    head = build_vocabulary(seed)
+    return OpenVocabulary(head.words, head.real, seed=seed)
+
+
 # --- taxonomy ----------------------------------------------------------------------------
 
 
@@ -257,6 +328,7 @@ class _Context:
     units: list[str]
     unit_cumulative: list[float]
     categories: list[str]
+    profile: str = DEFAULT_PROFILE
     used_slugs: set[str] = field(default_factory=set)
     slugs: list[str] = field(default_factory=list)
 
@@ -268,7 +340,7 @@ def _sentence(
     length = rng.randint(low, high)
     words = ctx.vocabulary.sample(rng, length)
     for i in range(1, length):
-        if rng.random() < 0.3:
+        if rng.random() < FUNCTION_SHARE[ctx.profile]:
             words[i] = FUNCTION_WORDS[min(int(rng.expovariate(0.15)), len(FUNCTION_WORDS) - 1)]
     if extras and rng.random() < 0.25:
         words.insert(rng.randrange(1, length), rng.choice(extras))
@@ -332,6 +404,61 @@ def _body(rng: random.Random, ctx: _Context, title: str, unit: str | None) -> st
     return "\n\n".join(blocks) + "\n"
 
 
+def body_length(rng: random.Random) -> int:
+    """Words in a realistic body: lognormal as fitted to the real catalogue, clipped at 3 sigma."""
+    low, high = BODY_WORDS
+    return min(high, max(low, round(rng.lognormvariate(BODY_LOG_MEAN, BODY_LOG_SD))))
+
+
+def _prose(rng: random.Random, ctx: _Context, budget: int, extras: Sequence[str] = ()) -> list[str]:
+    """Sentences of about `budget` words in all: the last one takes what is left.
+
+    Only a sentence that names an extra or a year overshoots, by a few words.
+    """
+    sentences: list[str] = []
+    while budget >= 3:
+        length = rng.randint(6, 16)
+        length = budget if budget - length < 6 else length
+        sentences.append(_sentence(rng, ctx, length, length, extras))
+        budget -= len(sentences[-1].split())
+    return sentences
+
+
+def _bullets(rng: random.Random, ctx: _Context, budget: int) -> list[str]:
+    """A bulleted list of about `budget` words, counting each `-` as a word as `split()` does."""
+    items: list[str] = []
+    while budget >= 4 or not items:
+        length = max(3, min(rng.randint(4, 12), budget - 1))
+        items.append("- " + _sentence(rng, ctx, length, length))
+        budget -= len(items[-1].split())
+    return items
+
+
+def _realistic_body(rng: random.Random, ctx: _Context, title: str, unit: str | None) -> str:
+    """An introduction, then one or two `## ` sections of prose or bullets, `body_length` words in all.
+
+    Every real entry has headings and a bulleted list (often "Catatan sumber"), so here both
+    are the rule rather than the exception they are in the heavy profile.
+    """
+    left = body_length(rng)
+    extras = [title, *([unit] if unit else [])]
+    opening = f"{title} adalah inovasi {unit or 'sebuah unit kerja'}."
+    sections = 1 if left < 90 or rng.random() < 0.4 else 2
+    intro = [opening, *_prose(rng, ctx, round(left * rng.uniform(0.35, 0.6)) - len(opening.split()), extras)]
+    blocks = [" ".join(intro)]
+    left -= len(blocks[0].split())
+    for s in range(sections, 0, -1):
+        blocks.append("## " + " ".join(ctx.vocabulary.sample_real(rng, rng.randint(1, 3))).capitalize())
+        left -= len(blocks[-1].split())
+        budget = left if s == 1 else left // 2
+        if rng.random() < (0.8 if s == 1 else 0.3):
+            blocks.append("\n".join(_bullets(rng, ctx, budget)))
+        else:
+            blocks.append(" ".join(_prose(rng, ctx, budget, extras) or [_sentence(rng, ctx, 3, 6)]))
+        left -= len(blocks[-1].split())
+    return "\n\n".join(blocks) + "\n"
+
+
 def _replication(rng: random.Random, ctx: _Context, year: int) -> dict[str, Any]:
     place = rng.choice(PLACE_HEADS) + " " + rng.choice(PLACE_TAILS)
     topic = " ".join(w.capitalize() for w in ctx.vocabulary.sample_real(rng, 2))
@@ -364,6 +491,13 @@ def _replication(rng: random.Random, ctx: _Context, year: int) -> dict[str, Any]
     }
 
 
+def _summary(rng: random.Random, ctx: _Context, title: str) -> str:
+    """One sentence of 12-28 words as in the real catalogue (median 20), or the heavy 1-2 sentences."""
+    if ctx.profile == "realistic":
+        return _sentence(rng, ctx, 12, 28, [title])
+    return " ".join(_sentence(rng, ctx, 8, 20, [title]) for _ in range(rng.randint(1, 2)))
+
+
 def make_entry(i: int, seed: int, ctx: _Context) -> SyntheticEntry:
     """Entry number `i`; depends only on `seed`, `i` and the slugs of entries before it."""
     rng = random.Random(f"entry:{seed}:{i}")
@@ -378,7 +512,7 @@ def make_entry(i: int, seed: int, ctx: _Context) -> SyntheticEntry:
         "title": title,
         "slug": slug,
         "expansion": expansion,
-        "summary": " ".join(_sentence(rng, ctx, 8, 20, [title]) for _ in range(rng.randint(1, 2))),
+        "summary": _summary(rng, ctx, title),
         "unit": unit,
         "category": category,
         "kind": [("digitalisasi", "deregulasi", "debirokratisasi")[k] for k in kinds],
@@ -401,21 +535,29 @@ def make_entry(i: int, seed: int, ctx: _Context) -> SyntheticEntry:
     if rng.random() < 0.7:
         meta["last_verified"] = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(660))
     meta["synthetic"] = True
-    body = _body(rng, ctx, title, unit)
+    body = (
+        _realistic_body(rng, ctx, title, unit) if ctx.profile == "realistic" else _body(rng, ctx, title, unit)
+    )
     date = f"{year}-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
     return SyntheticEntry(meta, body, date)
 
 
-def build_corpus(n: int, seed: int = 7) -> tuple[list[SyntheticEntry], dict[str, Any]]:
-    """The first `n` entries of corpus `seed` and the extended taxonomy they use."""
+def build_corpus(
+    n: int, seed: int = 7, profile: str = DEFAULT_PROFILE
+) -> tuple[list[SyntheticEntry], dict[str, Any]]:
+    """The first `n` entries of corpus `seed` in `profile` and the extended taxonomy they use."""
+    if profile not in PROFILES:
+        msg = f"unknown profile {profile!r}; choose from {', '.join(PROFILES)}"
+        raise ValueError(msg)
     taxonomy = taxonomy_data(seed)
     units = [u["name"] for u in taxonomy["units"]]
     random.Random(f"unit-order:{seed}").shuffle(units)
     ctx = _Context(
-        vocabulary=build_vocabulary(seed),
+        vocabulary=open_vocabulary(seed) if profile == "realistic" else build_vocabulary(seed),
         units=units,
         unit_cumulative=list(itertools.accumulate(1 / (r + 1) ** 0.6 for r in range(len(units)))),
         categories=[c["name"] for c in taxonomy["categories"]],
+        profile=profile,
     )
     return [make_entry(i, seed, ctx) for i in range(n)], taxonomy
 
@@ -580,14 +722,16 @@ def write_hugo(entries: list[SyntheticEntry], out: Path) -> None:
         )
 
 
-def generate(n: int, out: Path, seed: int = 7, formats: Sequence[str] = FORMATS) -> Path:
+def generate(
+    n: int, out: Path, seed: int = 7, formats: Sequence[str] = FORMATS, profile: str = DEFAULT_PROFILE
+) -> Path:
     """Write the first `n` entries of corpus `seed` in each of `formats` under `out`; return `out`."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         msg = f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
         raise ValueError(msg)
     out = Path(out)
-    entries, taxonomy = build_corpus(n, seed)
+    entries, taxonomy = build_corpus(n, seed, profile)
     for name in formats:
         target = out / name
         if target.exists():
@@ -601,28 +745,155 @@ def generate(n: int, out: Path, seed: int = 7, formats: Sequence[str] = FORMATS)
     return out
 
 
+# --- measuring a catalogue (where the realistic profile's constants come from) -------------
+
+_LINK = re.compile(r"\]\([^)]*\)|https?://\S+|\{filename\}\S+")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word forms; link targets and URLs are dropped, being addresses, not prose."""
+    return _TOKEN.findall(_LINK.sub(" ", text.lower()))
+
+
+def read_bodies(folder: Path) -> list[str]:
+    """The Markdown bodies of `folder/*.md`: the text after the front matter's closing `---`."""
+    return [p.read_text(encoding="utf-8").split("---\n", 2)[2] for p in sorted(Path(folder).glob("*.md"))]
+
+
+def _line(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """Least-squares slope and intercept."""
+    mx = statistics.fmean(x for x, _ in points)
+    my = statistics.fmean(y for _, y in points)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+    return slope, my - slope * mx
+
+
+def zipf_exponent(documents: Sequence[Sequence[str]]) -> float:
+    """Minus the log-log slope of frequency on rank, over the forms seen at least twice.
+
+    Hapaxes are left out because in a small corpus they form a long flat tail that says
+    more about the sample size than about the language.
+    """
+    counts = sorted(Counter(w for d in documents for w in d).values(), reverse=True)
+    return -_line([(math.log(r), math.log(f)) for r, f in enumerate(counts, 1) if f >= 2])[0]
+
+
+def heaps_fit(documents: Sequence[Sequence[str]], orders: int = 50) -> tuple[float, float]:
+    """K and beta of V(n) = K * n^beta: distinct forms against running tokens, n >= 100.
+
+    V(n) depends on which documents come first, so it is averaged over `orders` seeded
+    shuffles of the documents (the first is their given order) before the log-log fit.
+    """
+    total = sum(len(d) for d in documents)
+    grid = sorted({round(10 ** (k / 20)) for k in range(40, 200)} & set(range(100, total + 1)))
+    sums = dict.fromkeys(grid, 0)
+    rng = random.Random(0)
+    order = list(range(len(documents)))
+    for repeat in range(orders):
+        if repeat:
+            rng.shuffle(order)
+        seen: set[str] = set()
+        stream = (w for i in order for w in documents[i])
+        marks = iter(grid)
+        mark = next(marks)
+        for n, word in enumerate(stream, 1):
+            seen.add(word)
+            if n == mark:
+                sums[n] += len(seen)
+                mark = next(marks, 0)
+    slope, intercept = _line([(math.log(n), math.log(v / orders)) for n, v in sums.items()])
+    return math.exp(intercept), slope
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Body lengths (words, as `str.split` counts them) and word statistics of a catalogue."""
+
+    entries: int
+    median: float
+    quartiles: tuple[float, float]
+    shortest: int
+    longest: int
+    log_mean: float
+    log_sd: float
+    tokens: int
+    forms: int
+    zipf: float
+    heaps_k: float
+    heaps_beta: float
+
+
+def measure(bodies: Sequence[str], orders: int = 50) -> CorpusStats:
+    """The figures the realistic profile is fitted to, for any list of Markdown bodies."""
+    lengths = [len(b.split()) for b in bodies]
+    logs = [math.log(n) for n in lengths]
+    documents = [tokens(b) for b in bodies]
+    q1, median, q3 = statistics.quantiles(lengths, n=4)
+    heaps_k, heaps_beta = heaps_fit(documents, orders)
+    return CorpusStats(
+        entries=len(bodies),
+        median=median,
+        quartiles=(q1, q3),
+        shortest=min(lengths),
+        longest=max(lengths),
+        log_mean=statistics.fmean(logs),
+        log_sd=statistics.stdev(logs),
+        tokens=sum(len(d) for d in documents),
+        forms=len({w for d in documents for w in d}),
+        zipf=zipf_exponent(documents),
+        heaps_k=heaps_k,
+        heaps_beta=heaps_beta,
+    )
+
+
 def _size(path: Path) -> tuple[int, int]:
     files = [p for p in path.rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files)
 
 
+def report(where: str, stats: CorpusStats) -> str:
+    """`measure`'s figures as the three lines that bench/README.md quotes."""
+    s = stats
+    return (
+        f"{where}: {s.entries} bodies, words median {s.median:g}, quartiles {s.quartiles[0]:g}-"
+        f"{s.quartiles[1]:g}, range {s.shortest}-{s.longest}\n"
+        f"lognormal fit: mu {s.log_mean:.3f}, sigma {s.log_sd:.3f} "
+        f"(median exp(mu) = {math.exp(s.log_mean):.0f})\n"
+        f"{s.tokens:,} tokens, {s.forms:,} forms; Zipf exponent {s.zipf:.2f} (forms seen twice or more); "
+        f"Heaps V(n) = {s.heaps_k:.2f} * n^{s.heaps_beta:.3f}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.synthetic", description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, required=True, help="number of entries")
-    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--n", type=int, help="number of entries")
+    parser.add_argument("--out", type=Path, help="output folder")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated: " + ",".join(FORMATS))
+    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE, help="default: %(default)s")
+    parser.add_argument(
+        "--measure", type=Path, metavar="DIR", help="only print the figures of DIR/*.md bodies"
+    )
     args = parser.parse_args(argv)
+    if args.measure:
+        bodies = read_bodies(args.measure)
+        if len(bodies) < 2:
+            parser.error(f"--measure {args.measure}: needs at least two *.md files, found {len(bodies)}")
+        print(report(str(args.measure), measure(bodies)))
+        return 0
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if args.n is None or args.out is None:
+        parser.error("--n and --out are required (or --measure DIR)")
     if args.n < 1 or any(f not in FORMATS for f in formats):
         parser.error(f"--n must be positive and --formats a subset of {','.join(FORMATS)}")
     start = time.perf_counter()
-    generate(args.n, args.out, args.seed, formats)
+    generate(args.n, args.out, args.seed, formats, args.profile)
     seconds = time.perf_counter() - start
     for name in formats:
         files, size = _size(args.out / name)
         print(f"{args.out / name}: {files} files, {size / 1e6:.1f} MB", file=sys.stderr)
-    print(f"{args.n} entries in {seconds:.1f} s", file=sys.stderr)
+    print(f"{args.n} entries ({args.profile}) in {seconds:.1f} s", file=sys.stderr)
     return 0
 
 
