@@ -7,6 +7,7 @@ turns it into clean lines and an exit code. Anything else is a bug and may crash
 from __future__ import annotations
 
 from dataclasses import dataclass
+from os import PathLike
 
 
 @dataclass(frozen=True, order=True)
@@ -56,3 +57,19 @@ class ConfigError(KatalogError):
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         super().__init__("\n".join(lines))
+
+
+class SearchIndexError(KatalogError):
+    """The search index exists but cannot be used: damaged, or written by another version.
+
+    It is derived data, so the hint is always the same: build again. `reason` names what
+    was found (a version, or the error Whoosh met) for whoever has to look closer.
+    """
+
+    def __init__(self, index_dir: str | PathLike[str], reason: str) -> None:
+        self.index_dir = index_dir
+        self.reason = reason
+        super().__init__(
+            f"indeks pencarian di '{index_dir}' rusak atau dari versi lain ({reason}); "
+            "jalankan `make html` untuk membangunnya ulang"
+        )

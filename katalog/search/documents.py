@@ -16,16 +16,20 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from whoosh.analysis import Analyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.system import pack_uint
 
-from katalog.content.facets import links_of
-from katalog.content.model import Innovation
-from katalog.content.taxonomy import Taxonomy
-from katalog.content.validate import Entry
 from katalog.search.analysis import TOKEN_PATTERN, analyzer, analyzer_version
+
+if TYPE_CHECKING:
+    # The content model (pydantic, Markdown) is for building documents only: opening an
+    # index unpickles `AnalysedText` from here, and `katalog search` must not pay for it.
+    from katalog.content.model import Innovation
+    from katalog.content.taxonomy import Taxonomy
+    from katalog.content.validate import Entry
 
 SCHEMA_VERSION = "3"
 URL_PATTERN = "inovasi/{slug}/"
@@ -145,6 +149,8 @@ def _field_text(innovation: Innovation, model_field: str) -> str:
 
 def document(entry: Entry, taxonomy: Taxonomy, url_pattern: str = URL_PATTERN) -> dict[str, str]:
     """The Whoosh document of one entry, without its content hash."""
+    from katalog.content.facets import links_of
+
     innovation = entry.innovation
     doc = {"slug": entry.slug, "url": url_pattern.format(slug=entry.slug)}
     for name, (model_field, _) in TEXT_FIELDS.items():

@@ -13,6 +13,12 @@ statistics, which the browser's ``cari.js`` implements too), reading postings an
 lengths from Whoosh, so the CLI and the static search agree on order. Whoosh remains the
 index and the reference for analysis; `build_query` keeps the same query as a Whoosh
 `Query` for callers that want Whoosh's own matcher (and documents the structure).
+
+This is the reading side of the index, and `katalog search` is a whole process per query:
+it imports only what a query needs. Not `katalog.search.index` (the writer: the content
+model, pydantic, numpy), nor Whoosh's query and searcher modules unless a facet is given.
+A missing index is a usage error; one Whoosh cannot read, or written by another version,
+is a `SearchIndexError` (derived data: build again), never a traceback.
 """
 
 from __future__ import annotations
@@ -20,15 +26,24 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from whoosh.analysis import Analyzer
-from whoosh.query import And, FuzzyTerm, NullQuery, Or, Query, Term
-
+from katalog.errors import KatalogError, SearchIndexError, UsageError
 from katalog.search import ranking
-from katalog.search.analysis import expand_query, token_groups
-from katalog.search.documents import FUZZY_FIELD, SEARCH_FIELDS
-from katalog.search.index import open_index, query_analyzer
+from katalog.search.analysis import ALGORITHM_VERSION, default_synonyms, expand_query, token_groups
+from katalog.search.documents import FUZZY_FIELD, SCHEMA_VERSION, SEARCH_FIELDS
 from katalog.search.ranking import COORDINATION, FUZZY_BOOST, SYNONYM_BOOST, fuzzy_words
+
+if TYPE_CHECKING:
+    from whoosh.analysis import Analyzer
+    from whoosh.index import Index
+    from whoosh.query import Query
+    from whoosh.reading import IndexReader
+
+VERSION_FILE = "KATALOG_VERSION"  # written by katalog.search.index after every build
+# The start of every version string this code can query (`documents.index_version`): the
+# rest digests the word lists, which the analyzer pickled in the index carries itself.
+QUERYABLE_VERSION = f"schema-{SCHEMA_VERSION}/{ALGORITHM_VERSION}-"
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,8 @@ class Hit:
 
 def exact_query(chain: Analyzer, text: str, boost: float = 1.0) -> Query:
     """Every query word as "any of its stems in any text field"; words OR-ed with a bonus."""
+    from whoosh.query import NullQuery, Or, Term
+
     words = [
         Or([Term(name, alt, boost=boost) for name in SEARCH_FIELDS for alt in alternatives])
         for alternatives in token_groups(chain, text)
@@ -59,6 +76,8 @@ def fuzzy_query(text: str) -> Query:
 
     The boost sits on each term: Whoosh ignores the boost of a compound query when scoring.
     """
+    from whoosh.query import FuzzyTerm, NullQuery, Or
+
     terms = [
         FuzzyTerm(FUZZY_FIELD, word, boost=FUZZY_BOOST, maxdist=1, prefixlength=1)
         for word in fuzzy_words(text)
@@ -72,13 +91,19 @@ def facet_filter(
     unit: str | None = None, bidang: str | None = None, jenis: str | None = None, tahun: int | None = None
 ) -> Query | None:
     """Facet values (taxonomy slugs, a year) as a filter; None when nothing is selected."""
-    selected = {"unit": unit, "bidang": bidang, "jenis": jenis, "tahun": tahun}
-    terms = [Term(name, str(value)) for name, value in selected.items() if value is not None]
-    return And(terms) if terms else None
+    given = {"unit": unit, "bidang": bidang, "jenis": jenis, "tahun": tahun}
+    selected = {name: value for name, value in given.items() if value is not None}
+    if not selected:
+        return None
+    from whoosh.query import And, Term
+
+    return And([Term(name, str(value)) for name, value in selected.items()])
 
 
 def build_query(chain: Analyzer, text: str, synonyms: dict[str, list[str]] | None = None) -> Query:
     """Exact words, synonym phrasings (slightly lower) and typo matches (much lower)."""
+    from whoosh.query import NullQuery, Or
+
     parts = [exact_query(chain, text)]
     parts += [exact_query(chain, extra, SYNONYM_BOOST) for extra in expand_query(text, synonyms)]
     parts.append(fuzzy_query(text))
@@ -97,26 +122,104 @@ def search(
 ) -> list[Hit]:
     """Best `limit` entries for `query`, optionally narrowed by facet slugs and year.
 
-    `synonyms` defaults to ``content/sinonim.yaml``; an empty query returns no hits.
+    `synonyms` defaults to ``content/sinonim.yaml``; an empty query returns no hits. Raises
+    `UsageError` when no build wrote an index in `index_dir`, `SearchIndexError` when it
+    cannot be read. Once the synonyms are read, everything reads the index (the query's
+    analyzer is the one pickled in it), so any failure is reported as damage, naming the
+    exception: the hint (build again) is the same whichever part of Whoosh met it.
     """
-    ix = open_index(index_dir)
-    parts = ranking.plan(query, query_analyzer(ix), synonyms)
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        scores = ranking.score(parts, ranking.WhooshStatistics(reader))
-        narrow = facet_filter(unit, bidang, jenis, tahun)
-        if narrow is not None:
-            allowed = set(searcher.docs_for_query(narrow))
-            scores = {doc: value for doc, value in scores.items() if doc in allowed}
-        # Only documents that can reach the first `limit` (ties at the cut included) need
-        # their stored fields for the slug tie-break: at 10,000 entries a common word
-        # scores thousands of documents, and reading each one's fields dominated a query.
-        if len(scores) > limit > 0:
-            cut = heapq.nlargest(limit, scores.values())[-1]
-            scores = {doc: value for doc, value in scores.items() if value >= cut}
-        fields = {doc: reader.stored_fields(doc) for doc in scores}
-        ranked = ranking.rank(scores, lambda doc: fields[doc]["slug"], limit)
-        return [_hit(fields[doc], value) for doc, value in ranked]
+    ix = open_for_search(index_dir)
+    table = default_synonyms() if synonyms is None else synonyms  # the site's file, not the index
+    try:
+        with ix.reader() as reader:
+            parts = ranking.plan(query, query_analyzer(reader), table)
+            return _ranked(reader, parts, limit, facet_filter(unit, bidang, jenis, tahun))
+    except KatalogError:
+        raise
+    except Exception as exc:
+        raise SearchIndexError(index_dir, _described(exc)) from exc
+
+
+def _ranked(reader: IndexReader, parts: list[ranking.Part], limit: int, narrow: Query | None) -> list[Hit]:
+    scores = ranking.score(parts, ranking.WhooshStatistics(reader))
+    if narrow is not None:
+        from whoosh.searching import Searcher  # its import (with whoosh.query) is for facets only
+
+        allowed = set(Searcher(reader, closereader=False).docs_for_query(narrow))
+        scores = {doc: value for doc, value in scores.items() if doc in allowed}
+    # Only documents that can reach the first `limit` (ties at the cut included) need
+    # their stored fields for the slug tie-break: at 10,000 entries a common word
+    # scores thousands of documents, and reading each one's fields dominated a query.
+    if len(scores) > limit > 0:
+        cut = heapq.nlargest(limit, scores.values())[-1]
+        scores = {doc: value for doc, value in scores.items() if value >= cut}
+    fields = {doc: reader.stored_fields(doc) for doc in scores}
+    ranked = ranking.rank(scores, lambda doc: fields[doc]["slug"], limit)
+    return [_hit(fields[doc], value) for doc, value in ranked]
+
+
+def open_index(index_dir: Path) -> Index:
+    """Open the Whoosh index in `index_dir`, with its errors as the user can act on them.
+
+    No folder or no table of contents: `UsageError` (build first). Anything else Whoosh
+    cannot open (a truncated or overwritten TOC, a class its pickled schema names that
+    this version lacks, an unreadable file): `SearchIndexError`.
+    """
+    from whoosh.index import EmptyIndexError, open_dir
+
+    missing = missing_index(index_dir)
+    if not index_dir.is_dir():
+        raise UsageError(missing)
+    try:
+        return open_dir(str(index_dir))
+    except EmptyIndexError:
+        raise UsageError(missing) from None
+    except Exception as exc:
+        raise SearchIndexError(index_dir, _described(exc)) from exc
+
+
+def open_for_search(index_dir: Path) -> Index:
+    """`open_index`, refusing an index whose ``KATALOG_VERSION`` (written when a build
+    finishes) names a version this code cannot query. Without that file (a Whoosh index
+    of another tool, such as the bench's baselines) there is nothing to check; with it,
+    a missing TOC is damage, not a missing index."""
+    try:
+        version: str | None = (index_dir / VERSION_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        version = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SearchIndexError(index_dir, _described(exc)) from exc
+    if version is not None and not version.startswith(QUERYABLE_VERSION):
+        found = f"{VERSION_FILE} berisi {version[:60]!r}; versi ini membaca {QUERYABLE_VERSION}…"
+        raise SearchIndexError(index_dir, found)
+    try:
+        return open_index(index_dir)
+    except UsageError:
+        if version is None:
+            raise
+        raise SearchIndexError(index_dir, "daftar isinya (TOC) tidak ada") from None
+
+
+def query_analyzer(ix: Index | IndexReader, fieldname: str = "body") -> Analyzer:
+    """The analyzer pickled in the index: queries must be analysed exactly as the terms were.
+
+    Pass the reader when there is one: each ``Index.schema`` reads the TOC again.
+    """
+    return ix.schema[fieldname].analyzer
+
+
+def missing_index(index_dir: Path) -> str:
+    """The one line for an index no build has written (a usage error: build first)."""
+    return f"indeks pencarian di '{index_dir}' belum ada; jalankan `make html` dahulu"
+
+
+def _described(exc: BaseException) -> str:
+    """An exception as one short line: its class (``struct.error``, ``EOFError``) and the
+    start of its message."""
+    kind = type(exc)
+    name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    text = str(exc).strip().splitlines()[0][:100] if str(exc).strip() else ""
+    return f"{name}: {text}" if text else name
 
 
 def _hit(fields: dict[str, str], score: float) -> Hit:

@@ -32,7 +32,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from whoosh.analysis import Analyzer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -43,7 +43,10 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from katalog.search.analysis import analyzer, expand_query, token_groups
 from katalog.search.documents import FUZZY_FIELD, TEXT_FIELDS, Analysed
-from katalog.search.postings import FieldPostings
+
+if TYPE_CHECKING:
+    # numpy is for the build's bulk postings only; a query (`katalog search`) never loads it.
+    from katalog.search.postings import FieldPostings
 
 K1 = 1.2
 B = 0.75
@@ -288,6 +291,8 @@ class MemoryStatistics:
 
     def field_postings(self, field: str) -> FieldPostings:
         """Every posting of `field` as arrays (rows are document numbers)."""
+        from katalog.search.postings import FieldPostings
+
         if field not in self._arrays:
             self._arrays[field] = FieldPostings.of_documents(self.docs, field, self.lengths(field))
         return self._arrays[field]
