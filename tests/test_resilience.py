@@ -339,3 +339,28 @@ def test_a_build_killed_at_random_moments_leaves_old_or_new_and_heals(tmp_path: 
         assert not list(output.parent.glob(".output-*"))
         current = target
     assert kills >= 15  # most moments fell inside a running build
+
+
+def test_build_no_wait_on_the_command_line_exits_1_naming_the_holder(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "site", site / "content")
+    shutil.copy(ROOT / "pelicanconf.py", site)
+    shutil.copy(ROOT / "content" / "taxonomy.yaml", site / "content")
+    located = {TARGET_KEY: str((site / "output").resolve()), CACHE_KEY: str(site / ".katalog" / "cache")}
+    holder = _hold([cache_dir(located) / "build.lock"])
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "katalog.tools.cli", "build", "--no-wait"],
+            cwd=site,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run.returncode == 1
+    assert f"build lain sedang berjalan (pid {holder.pid})" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (site / "output").exists()

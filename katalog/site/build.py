@@ -27,13 +27,12 @@ from pelican import Pelican
 from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from katalog.errors import ConfigError, UsageError
-from katalog.site.cache import TARGET_KEY, cache_dir, remove_leftovers
+from katalog.site.cache import TARGET_KEY, cache_dir, index_dir, remove_leftovers
 from katalog.site.config import check_settings
 from katalog.site.lock import build_lock
 from katalog.site.outputs import required_plan, save_plan
 from katalog.site.overrides import use_theme_overrides
 from katalog.site.progress import PROGRESS_KEY, Progress, Silent, tracking
-from katalog.site.related import index_dir
 from katalog.site.state import state_of
 
 logger = logging.getLogger("katalog")

@@ -30,6 +30,8 @@ import pelican
 CACHE_KEY = "KATALOG_CACHE_DIR"
 TARGET_KEY = "KATALOG_TARGET"  # the output folder a build will replace (it renders elsewhere)
 DEFAULT_CACHE_DIR = Path(".katalog") / "cache"
+INDEX_KEY = "KATALOG_INDEX_DIR"
+DEFAULT_INDEX_DIR = Path(".katalog") / "whoosh"
 PACKAGE = Path(__file__).resolve().parent.parent  # all of katalog/
 MAGIC = b"katalog-cache 2\n"
 logger = logging.getLogger(__name__)
@@ -54,6 +56,11 @@ def cache_dir(settings: dict[str, Any]) -> Path:
     target = Path(settings.get(TARGET_KEY) or settings["OUTPUT_PATH"]).resolve()
     name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
     return Path(settings.get(CACHE_KEY) or DEFAULT_CACHE_DIR) / name
+
+
+def index_dir(settings: dict[str, Any]) -> Path:
+    """The Whoosh index folder of `katalog search` (derived data too, kept beside the cache)."""
+    return Path(settings.get(INDEX_KEY) or DEFAULT_INDEX_DIR)
 
 
 def load(path: Path, version: str) -> Any | None:

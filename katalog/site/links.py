@@ -3,13 +3,17 @@
 Internal links are checked on the built pages (after `finalized`), so links written by
 templates and by editors in bodies are both covered; a broken one fails the build with the
 source file named, and because `katalog build` swaps its staging folder only after Pelican
-returns, the previous `output/` stays as it was. External links are never fetched during a
-build (a build must not depend on other people's servers); `katalog check --links` fetches
-each once, with a timeout, and reports every failure.
+returns, the previous `output/` stays as it was. `katalog check` reaches the same verdict
+without building (`check_in_site`): the same resolution, against the files `inventory`
+predicts the build will write, over each body as Pelican resolves it, with the same
+`Problem` on the same line. External links are never fetched during a build (a build must
+not depend on other people's servers); `katalog check --links` fetches each once, with a
+timeout, and reports every failure.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import os
@@ -17,7 +21,7 @@ import posixpath
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +30,21 @@ from urllib.parse import unquote, urlsplit
 
 from pelican import Pelican
 
+from katalog.content.checking import CheckReport, check_files, load_page
+from katalog.content.freshness import DEFAULT_MAX_AGE_DAYS
 from katalog.content.frontmatter import dotted
+from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry
 from katalog.errors import ContentError, Problem
+from katalog.site.inventory import (
+    Inventory,
+    is_inside,
+    is_page,
+    is_published,
+    load_site,
+    predict,
+    sources_of,
+)
 from katalog.site.outputs import plan_of
 from katalog.site.state import state_of
 
@@ -71,18 +87,31 @@ def links_of(page: Path) -> list[str]:
 
 
 class _Site:
-    """The files of a built site, as posix paths relative to its root, to resolve links against."""
+    """The files of a site, as posix paths relative to its root, to resolve links against.
 
-    def __init__(self, root: Path, site_url: str) -> None:
+    Built from a written folder (`in_folder`, the build) or from the files a build would
+    write (`inventory.predict`, `katalog check`): one resolution, one verdict.
+    """
+
+    def __init__(self, files: Iterable[str], site_url: str) -> None:
         self.prefix = site_url.rstrip("/") + "/" if site_url else ""
-        self.files: set[str] = set()
+        self.files: set[str] = set(files)
         self.folders: set[str] = {"."}
-        for folder, dirs, names in os.walk(root):
+        for name in self.files:
+            folder = posixpath.dirname(name)
+            while folder and folder not in self.folders:
+                self.folders.add(folder)
+                folder = posixpath.dirname(folder)
+        self._known: dict[tuple[str, str], bool] = {}
+
+    @classmethod
+    def in_folder(cls, root: Path, site_url: str) -> _Site:
+        files = []
+        for folder, _dirs, names in os.walk(root):
             relative = os.path.relpath(folder, root).replace(os.sep, "/")
             base = "" if relative == "." else relative + "/"
-            self.folders.update(base + d for d in dirs)
-            self.files.update(base + n for n in names)
-        self._known: dict[tuple[str, str], bool] = {}
+            files.extend(base + n for n in names)
+        return cls(files, site_url)
 
     def is_broken(self, folder: str, href: str) -> bool:
         """Whether `href` on a page in `folder` names a file missing from (or outside) the site."""
@@ -129,7 +158,7 @@ def broken_links(
     knows those of every page kept from the previous build); it calls `read()` otherwise.
     """
     root = output.resolve()
-    site = _Site(root, site_url)
+    site = _Site.in_folder(root, site_url)
     for page in sorted((p for p in site.files if p.endswith(".html")), key=lambda p: p.split("/")):
         folder = posixpath.dirname(page) or "."
         path = root / page
@@ -147,18 +176,12 @@ def _sources_by_page(pelican: Pelican, output: Path) -> dict[Path, str]:
         saved = settings["ARTICLE_SAVE_AS"].format(slug=entry.slug)
         found[Path(os.path.normpath(output / saved))] = entry.source
     content = Path(settings["PATH"])
-    for folder in settings.get("PAGE_PATHS", []):
-        for source in sorted((content / folder).glob("*.md")):
-            saved = settings["PAGE_SAVE_AS"].format(slug=source.stem)
-            found[Path(os.path.normpath(output / saved))] = _display(source)
+    for name in sources_of(settings, "PAGE"):
+        page = load_page(content / name).entry
+        if page is not None:
+            saved = settings["PAGE_SAVE_AS"].format(slug=page.slug)
+            found[Path(os.path.normpath(output / saved))] = page.source
     return found
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _line_of(source: str, text: str, default: int = 1, body_first: bool = True) -> int:
@@ -178,25 +201,83 @@ def _line_of(source: str, text: str, default: int = 1, body_first: bool = True) 
     return next((n + 1 for n in order if text in lines[n]), default)
 
 
+def _broken(source: str | None, written: str, href: str) -> Problem:
+    """The problem of one broken link on page `written`, placed in the file it came from."""
+    if source is None:
+        where, line, field = f"{written} (templat)", 1, "tautan"
+    else:
+        where, line, field = source, _line_of(source, href), "isi"
+    return Problem(where, line, field, f"tautan '{href}' di {written} menuju halaman yang tidak ada")
+
+
 def check_internal_links(pelican: Pelican) -> None:
     """`finalized` handler: fail the build on any link to a page that was not written."""
     output = Path(pelican.output_path).resolve()
     sources = _sources_by_page(pelican, output)
-    problems = []
     plan = plan_of(pelican.settings)
     known = plan.links if plan is not None else None
-    for page, href in broken_links(output, pelican.settings.get("SITEURL", ""), known):
-        source = sources.get(page)
-        written = page.relative_to(output).as_posix()
-        if source is None:
-            where, line, field = f"{written} (templat)", 1, "tautan"
-        else:
-            where, line, field = source, _line_of(source, href), "isi"
-        problems.append(
-            Problem(where, line, field, f"tautan '{href}' di {written} menuju halaman yang tidak ada")
-        )
+    problems = [
+        _broken(sources.get(page), page.relative_to(output).as_posix(), href)
+        for page, href in broken_links(output, pelican.settings.get("SITEURL", ""), known)
+    ]
     if problems:
         raise ContentError(problems)
+
+
+# --- the same verdict without a build: `katalog check` ----------------------------------------
+
+
+def check_in_site(
+    files: list[Path],
+    taxonomy: Taxonomy,
+    settings: Mapping[str, Any],
+    stale_after_days: int = DEFAULT_MAX_AGE_DAYS,
+    today: dt.date | None = None,
+) -> CheckReport:
+    """Validate `files` and judge the links they write as the build would: against the
+    files a build of their site writes (`inventory.predict`).
+
+    Files in the site's content folder are judged with the rest of that site (read, or
+    taken from the last build's cache); files outside it form a site of their own, as
+    innovations. Only problems the checked files take part in are reported.
+    """
+    inside = any(is_inside(settings, f) for f in files)
+    entries, pages = load_site(settings, taxonomy, skip=files) if inside else ([], [])
+    report = check_files(
+        files,
+        taxonomy,
+        today,
+        stale_after_days,
+        is_page=functools.partial(is_page, settings),
+        others=[e for e in entries if is_published(settings, e)],
+        included=functools.partial(is_published, settings),
+    )
+    inventory = predict(settings, taxonomy, [*report.entries, *entries], [*report.pages, *pages])
+    cited = {e.source: [use.url for use in external_links([e])] for e in report.entries}
+    report.problems.extend(link_problems(inventory, set(report.sources), cited))
+    report.problems.sort()
+    return report
+
+
+def link_problems(
+    inventory: Inventory, sources: set[str], cited: Mapping[str, list[str]] | None = None
+) -> list[Problem]:
+    """The build's problems for links that `sources` write on their pages: in the body, and
+    the front-matter URLs (`cited`) their template prints, which lead into the site when
+    they start with its ``SITEURL``."""
+    site = _Site(inventory.files, inventory.settings.get("SITEURL", ""))
+    problems = []
+    for page in inventory.pages:
+        if page.source not in sources:
+            continue
+        folder = posixpath.dirname(page.save_as) or "."
+        hrefs = [*links_in(inventory.resolved_body(page)), *(cited or {}).get(page.source, [])]
+        problems.extend(
+            _broken(page.source, page.save_as, href)
+            for href in dict.fromkeys(hrefs)
+            if site.is_broken(folder, href)
+        )
+    return problems
 
 
 # --- external links, on demand ----------------------------------------------------------------

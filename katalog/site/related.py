@@ -29,16 +29,10 @@ from katalog.search.index import update_index_with
 from katalog.search.ranking import MemoryStatistics
 from katalog.search.similarity import similar_documents
 from katalog.site import cache, outputs
+from katalog.site.cache import index_dir
 from katalog.site.state import BuildState, taxonomy_path
 
 logger = logging.getLogger(__name__)
-DEFAULT_INDEX_DIR = ".katalog/whoosh"
-
-
-def index_dir(settings: dict[str, Any]) -> Path:
-    return Path(settings.get("KATALOG_INDEX_DIR") or DEFAULT_INDEX_DIR)
-
-
 RELATED_FILE = "related.pickle"  # in the build cache: the last corpus key, "serupa" lists, export files
 
 

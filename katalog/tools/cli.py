@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,7 +31,13 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="periksa berkas inovasi tanpa membangun situs")
     check.add_argument("paths", nargs="*", type=Path, help="berkas atau folder (bawaan: content/inovasi)")
-    check.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+    check.add_argument(
+        "--settings",
+        type=Path,
+        default=None,
+        help="pengaturan situs untuk memeriksa tautan internal (bawaan: pelicanconf.py bila ada)",
+    )
+    check.add_argument("--taxonomy", type=Path, default=None, help="bawaan: taksonomi dari pengaturan situs")
     check.add_argument(
         "--stale-after",
         type=int,
@@ -73,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="bangun situs ke output/ (sama dengan `make html`)")
     build.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
     build.add_argument("--output", type=Path, default=None)
+    build.add_argument(
+        "--no-wait", action="store_true", help="bila build lain sedang berjalan, berhenti alih-alih menunggu"
+    )
 
     init = commands.add_parser("init", help="mulai katalog baru untuk instansi lain di folder DIR")
     init.add_argument("dir", type=Path, help="folder katalog baru (dibuat bila belum ada)")
@@ -99,11 +109,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from katalog.content.checking import check_files, collect_files
+    from katalog.content.checking import collect_files
+    from katalog.site.inventory import settings_for_check
+    from katalog.site.links import check_in_site
+    from katalog.site.state import taxonomy_path
 
-    paths = args.paths or [DEFAULT_CONTENT / "inovasi"]
+    settings = settings_for_check(args.settings)
+    paths = args.paths or [Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0]]
     files = collect_files(paths)
-    report = check_files(files, Taxonomy.load(args.taxonomy), stale_after_days=args.stale_after)
+    taxonomy = Taxonomy.load(args.taxonomy or taxonomy_path(settings))
+    report = check_in_site(files, taxonomy, settings, stale_after_days=args.stale_after)
     if args.links:
         from katalog.site.links import check_external_links
 
@@ -145,7 +160,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from katalog.site.build import build
     from katalog.site.progress import reporter_for, summary
 
-    report = build(args.settings, args.output, progress=reporter_for(sys.stderr))
+    wait = 0 if args.no_wait else None
+    report = build(args.settings, args.output, progress=reporter_for(sys.stderr), wait=wait)
     line = summary(report.entries, report.pages, report.warnings, report.seconds, report.written, report.kept)
     print(line, file=sys.stderr)
     return 0
@@ -202,29 +218,31 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    import json
-    from dataclasses import asdict
-
-    from katalog.search.index import VERSION_FILE
-    from katalog.search.query import search
-
     if args.limit < 1:
         message = "--limit harus 1 atau lebih"
         raise UsageError(message)
-    if not (args.index / VERSION_FILE).is_file():
-        message = f"indeks '{args.index}' belum ada; jalankan `make html` dahulu"
-        raise UsageError(message)
+    from katalog.search.query import VERSION_FILE, missing_index, search
+
+    if not (args.index / VERSION_FILE).is_file():  # written last: a build finished there
+        raise UsageError(missing_index(args.index))
     hits = search(args.index, args.query, args.limit, args.unit, args.bidang, args.jenis, args.tahun)
     if args.json:
-        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
-        return 0
-    if not hits:
-        print(f"Tidak ada hasil untuk '{args.query}'.")
-        return 0
-    width = max(len(h.slug) for h in hits)
-    print(f"{'#':>2}  {'skor':>6}  {'slug':<{width}}  judul")
-    for rank, hit in enumerate(hits, 1):
-        print(f"{rank:>2}  {hit.score:>6.2f}  {hit.slug:<{width}}  {hit.title}")
+        import json
+        from dataclasses import asdict
+
+        lines = [json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2)]
+    elif not hits:
+        lines = [f"Tidak ada hasil untuk '{args.query}'."]
+    else:
+        width = max(len(h.slug) for h in hits)
+        lines = [f"{'#':>2}  {'skor':>6}  {'slug':<{width}}  judul"]
+        lines += [f"{n:>2}  {h.score:>6.2f}  {h.slug:<{width}}  {h.title}" for n, h in enumerate(hits, 1)]
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:
+        # `katalog search ... | head -1`: the reader has gone. End quietly (Python's own
+        # recipe: stdout to /dev/null, so the flush at exit cannot fail again).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
