@@ -50,7 +50,7 @@ class PageResult:
 
 
 def load_page(path: Path) -> PageResult:
-    """Read one static page the way the build's reader does (`KatalogReader._read_page`)."""
+    """Read one static page: the build (`KatalogReader._read_page`) and `katalog check` share it."""
     where = display_path(path)
     try:
         text = frontmatter.decode(path.read_bytes(), where)

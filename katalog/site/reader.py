@@ -14,14 +14,9 @@ from typing import Any
 
 from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime
-from pydantic import ValidationError
 
-from katalog.content import frontmatter
-from katalog.content.frontmatter import FrontMatterError
+from katalog.content.checking import load_page
 from katalog.content.history import git_dates, last_changed
-from katalog.content.model import StaticPage
-from katalog.content.render import render_markdown
-from katalog.content.validate import display_path, translate_errors
 from katalog.errors import Problem
 from katalog.site import cache
 from katalog.site.reading import ReadResult, key_of, read_all, read_one, stamp
@@ -79,22 +74,15 @@ class KatalogReader(BaseReader):
         return last_changed(path, state.changed)
 
     def _read_page(self, path: Path, problems: list[Problem]) -> tuple[str, dict[str, Any]]:
-        where = display_path(path)
-        try:
-            text = frontmatter.decode(path.read_bytes(), where)
-            parts = frontmatter.split(text, where)
-            located = frontmatter.parse_yaml(parts.yaml_text, where, parts.yaml_first_line)
-            page = StaticPage.model_validate(located.data)
-        except FrontMatterError as exc:
-            problems.append(exc.problem)
+        result = load_page(path)  # the same reading as `katalog check`
+        problems.extend(result.problems)
+        if result.entry is None:
             return "", dict(SKIP)
-        except ValidationError as exc:
-            problems.extend(translate_errors(exc, located, where))
-            return "", dict(SKIP)
+        page = result.entry.page
         metadata: dict[str, Any] = {"title": page.title, "slug": page.slug, "date": dt.datetime(2000, 1, 1)}
         if page.summary:
             metadata["summary"] = page.summary
-        return render_markdown(parts.body), metadata
+        return result.entry.body_html, metadata
 
 
 def _is_innovation(path: Path, settings: dict[str, Any]) -> bool:
