@@ -61,6 +61,8 @@ def _check_phone(value: str) -> str:
 
 def _check_text(value: str) -> str:
     """Refuse invisible control and bidi-override characters that can disguise text."""
+    if value.isprintable():  # no Cc or Cf character (nor a line break): the common case, fast
+        return value.strip()
     for char in value:
         if char in "\n\t":
             continue

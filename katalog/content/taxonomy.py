@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from katalog.content import frontmatter
 from katalog.errors import ContentError, Problem
 from katalog.resources import DEFAULTS
 
@@ -92,7 +93,7 @@ class Taxonomy:
         """Check the text of a `taxonomy.yaml` (`where` names it in errors); kinds and
         statuses it leaves out are the engine's."""
         try:
-            raw = yaml.safe_load(text)
+            raw = frontmatter.safe_load(text)
         except yaml.YAMLError as exc:
             line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
             raise ContentError([Problem(where, line, "taxonomy", f"YAML tidak sah: {exc}")]) from None

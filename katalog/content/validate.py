@@ -8,6 +8,8 @@ editors' language, each placed on the line of the offending key.
 from __future__ import annotations
 
 import difflib
+import functools
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -60,9 +62,14 @@ class LoadResult:
 def display_path(path: Path) -> str:
     """Path as editors see it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(_resolved(str(Path.cwd()))))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def load_entry(path: Path, taxonomy: Taxonomy) -> LoadResult:
@@ -102,6 +109,7 @@ _WORKER: list[Any] = []  # this worker process's (taxonomy, per_file)
 
 def _adopt(taxonomy: Taxonomy, per_file: Callable[[Path, Taxonomy], Any], parent: int) -> None:
     die_with_parent(parent)  # a killed build leaves no reader behind
+    gc.enable()  # a caller may have turned the collector off for its own long-lived results
     _WORKER[:] = [taxonomy, per_file]
 
 

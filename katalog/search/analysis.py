@@ -377,6 +377,12 @@ def analyzer(
 def analyzer_version(protected: Iterable[str] | None = None) -> str:
     """A string that changes whenever index terms could change: algorithm and word lists."""
     words = default_protected() if protected is None else frozenset(protected)
+    return _version_of(words)
+
+
+@functools.lru_cache(maxsize=8)
+def _version_of(words: frozenset[str]) -> str:
+    """`analyzer_version` of a word list; every document's content hash names it."""
     digest = hashlib.sha256()
     for word in [*sorted(words), "\0", *sorted(STOP_WORDS), "\0", *sorted(BOUND_PREFIXES)]:
         digest.update(word.encode() + b"\n")

@@ -95,14 +95,20 @@ def _gaps(numbers: Iterable[int]) -> list[int]:
     return gaps
 
 
-def _postings(stats: ranking.WholeStatistics, doc_id: dict[int, int]) -> dict[str, dict[str, list[int]]]:
-    """term -> field -> flat [doc gap, frequency, length, ...] for live documents, documents
-    numbered by `doc_id` (slug order)."""
+def _pieces(stats: ranking.WholeStatistics, doc_id: dict[int, int]) -> tuple[dict[str, str], list[str]]:
+    """term -> its entry in a postings shard, and the terms of the typo field (`FUZZY_FIELD`).
+
+    An entry is `dumps` of ``{term: {field: [doc gap, frequency, length, ...]}}`` without
+    its braces, for live documents numbered by `doc_id` (slug order). Written straight
+    from the arrays, a term's slice at a time: the postings as Python ints would be
+    millions of objects at 10,000 entries.
+    """
     row_of = {doc: row for row, doc in enumerate(stats.live)}
     number = np.zeros(len(row_of), dtype=np.int64)
     number[list(row_of.values())] = [doc_id[doc] for doc in row_of]
-    terms: dict[str, dict[str, list[int]]] = {}
-    for field in [*ranking.FIELD_BOOSTS, FUZZY_FIELD]:
+    parts: dict[str, list[str]] = {}
+    kata: list[str] = []
+    for field in sorted([*ranking.FIELD_BOOSTS, FUZZY_FIELD]):  # an entry's keys, as `dumps` sorts them
         arrays = field_postings(stats, field, row_of)
         ids = number[arrays.docs]
         term_of = np.repeat(np.arange(len(arrays.terms)), arrays.doc_frequencies)
@@ -111,21 +117,25 @@ def _postings(stats: ranking.WholeStatistics, doc_id: dict[int, int]) -> dict[st
         gaps = np.diff(ids, prepend=0)
         firsts = arrays.starts[:-1][arrays.doc_frequencies > 0]
         gaps[firsts] = ids[firsts]  # each term's first document counts from 0
-        flat = np.stack([gaps, arrays.freqs[order], arrays.lengths[order]], axis=1).ravel().tolist()
+        flat = np.stack([gaps, arrays.freqs[order], arrays.lengths[order]], axis=1).ravel()
         starts = arrays.starts.tolist()
+        key = dumps(field) + ":["
         for index, term in enumerate(arrays.terms):
-            terms.setdefault(term, {})[field] = flat[3 * starts[index] : 3 * starts[index + 1]]
-    return terms
+            values = flat[3 * starts[index] : 3 * starts[index + 1]].tolist()
+            parts.setdefault(term, []).append(key + ",".join(map(str, values)) + "]")  # as `dumps`
+        if field == FUZZY_FIELD:
+            kata = list(arrays.terms)
+    pieces = {term: dumps(term) + ":{" + ",".join(parts.pop(term)) + "}" for term in list(parts)}
+    return pieces, kata
 
 
-def _shards(terms: dict[str, dict[str, list[int]]], files: _Files) -> list[str]:
+def _shards(pieces: dict[str, str], files: _Files) -> list[str]:
     """Cut the sorted terms into shards of about the target size: shard i is ``t/<i>.json``
     and holds the terms from its first term (listed) up to the next shard's first term.
 
-    Each term is serialised once; a shard is its terms' pieces joined, which is exactly
-    `dumps` of the shard (keys sorted, compact separators)."""
-    ordered = sorted(terms)
-    pieces = {term: f"{dumps(term)}:{dumps(terms[term])}" for term in ordered}
+    `pieces` are the terms' entries (`_pieces`); a shard is its terms' entries joined,
+    which is exactly `dumps` of the shard (keys sorted, compact separators)."""
+    ordered = sorted(pieces)
     sizes = {term: len(pieces[term].encode("utf-8")) + 2 for term in ordered}  # as dumps({term: ...})
     target = min(SHARD_MAX_BYTES, max(SHARD_MIN_BYTES, sum(sizes.values()) // SHARD_COUNT_GOAL))
     shards: list[str] = []
@@ -145,16 +155,15 @@ def _shards(terms: dict[str, dict[str, list[int]]], files: _Files) -> list[str]:
     return shards
 
 
-def _kata_words(terms: dict[str, dict[str, list[int]]], files: _Files) -> dict[str, str]:
+def _kata_words(kata: list[str], files: _Files) -> dict[str, str]:
     """ "<first letter>:<length>" -> file listing the typo field's words of that kind, sorted.
 
     Split by length too because a word one edit away is at most one letter longer or
     shorter: a query word fetches three small lists, not its whole letter.
     """
     groups: dict[str, list[str]] = {}
-    for term in sorted(terms):
-        if FUZZY_FIELD in terms[term]:
-            groups.setdefault(f"{term[0]}:{len(term)}", []).append(term)
+    for term in sorted(kata):
+        groups.setdefault(f"{term[0]}:{len(term)}", []).append(term)
     return {key: files.write("k", dumps(words)) for key, words in groups.items()}
 
 
@@ -249,14 +258,14 @@ def export_statistics(
     by_slug = sorted(stats.live, key=lambda d: stored_fields[d]["slug"])
     doc_id = {docnum: number for number, docnum in enumerate(by_slug)}
     stored = [stored_fields[d] for d in by_slug]
-    terms = _postings(stats, doc_id)
+    pieces, kata = _pieces(stats, doc_id)
     manifest = {
         **_settings(stats),
         "docs": {"files": _documents(stored, files), "per_file": DOCS_PER_SHARD},
         "facets": {"files": _facets(stored, files), "labels": facet_labels(taxonomy)},
         "format": FORMAT_VERSION,
-        "kata": _kata_words(terms, files),
-        "shards": _shards(terms, files),
+        "kata": _kata_words(kata, files),
+        "shards": _shards(pieces, files),
     }
     manifest["build"] = hashlib.sha256(files.digest.digest() + dumps(manifest).encode()).hexdigest()[:16]
     write(MANIFEST, dumps(manifest).encode("utf-8"))

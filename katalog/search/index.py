@@ -19,10 +19,11 @@ import hashlib
 import heapq
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import Analyzer
@@ -37,7 +38,9 @@ from katalog.search.documents import (
     ANALYSED_FIELDS,
     LENGTH_MARK,
     URL_PATTERN,
+    Analysed,
     IndexedDoc,
+    LengthOnly,
     build_schema,
     index_version,
     indexed_document,
@@ -126,10 +129,16 @@ def damage(index_dir: Path) -> str | None:
     return None
 
 
-WRITER_MEMORY_MB = 256  # Whoosh's posting pool; above it, it sorts runs through temporary files
+# Whoosh's posting pool; above it, it sorts runs through temporary files. A rebuild pools
+# only the few postings of the unanalysed fields (slug, hash, facets: a few MB at 10,000
+# entries), an update those of the changed documents.
+WRITER_MEMORY_MB = 32
+Postings = Mapping[str, FieldPostings]  # analysed field -> its postings, rows numbered as the documents
 
 
-def _rebuild(index_dir: Path, docs: dict[str, IndexedDoc], version: str) -> IndexReport:
+def _rebuild(
+    index_dir: Path, docs: dict[str, IndexedDoc], version: str, postings: Postings | None = None
+) -> IndexReport:
     """Empty the folder and write every document: used for new indexes and version changes."""
     if index_dir.exists():
         shutil.rmtree(index_dir)
@@ -137,7 +146,7 @@ def _rebuild(index_dir: Path, docs: dict[str, IndexedDoc], version: str) -> Inde
     ix = whoosh_index.create_in(str(index_dir), build_schema())
     with ix.writer(limitmb=WRITER_MEMORY_MB) as writer:
         _known_lengths(writer, list(docs.values()))
-        writer.pool = _KnownPostings(writer.pool, list(docs.values()), writer.schema)
+        writer.pool = _KnownPostings(writer.pool, list(docs.values()), writer.schema, postings)
         for doc in docs.values():
             writer.add_document(**doc.whoosh_fields(lengths_only=True))
     _record_files(index_dir)
@@ -189,10 +198,13 @@ class _KnownPostings:
     streams are merged. The index is the same (test_analysed compares every block).
     """
 
-    def __init__(self, pool: object, docs: list[IndexedDoc], schema: Schema) -> None:
+    def __init__(
+        self, pool: object, docs: list[IndexedDoc], schema: Schema, postings: Postings | None = None
+    ) -> None:
         self._pool = pool
         self._docs = docs
         self._schema = schema
+        self._postings = postings
 
     def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
         if item[0] in ANALYSED_FIELDS:
@@ -202,17 +214,24 @@ class _KnownPostings:
             return
         self._pool.add(item)  # type: ignore[attr-defined]
 
-    def _known(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+    def _arrays(self, name: str) -> FieldPostings:
+        if self._postings is not None and name in self._postings:
+            return self._postings[name]
         docs = [doc.analysed for doc in self._docs]
+        return FieldPostings.of_documents(docs, name, [0] * len(docs))
+
+    def _known(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         for name in sorted(ANALYSED_FIELDS):
-            arrays = FieldPostings.of_documents(docs, name, [0] * len(docs))
+            arrays = self._arrays(name)
             boost = self._schema[name].format.field_boost
-            rows, freqs, starts = arrays.docs.tolist(), arrays.freqs.tolist(), arrays.starts.tolist()
+            rows, freqs, starts = arrays.docs, arrays.freqs, arrays.starts.tolist()
             for number, term in enumerate(arrays.terms):
                 text = term.encode("utf-8")
-                for at in range(starts[number], starts[number + 1]):
-                    freq = freqs[at]
-                    yield name, text, rows[at], freq * boost, pack_uint(freq)
+                begin, end = starts[number], starts[number + 1]
+                # One term's slice at a time: the whole field as Python ints would be
+                # millions of objects at 10,000 entries.
+                for row, freq in zip(rows[begin:end].tolist(), freqs[begin:end].tolist(), strict=True):
+                    yield name, text, row, freq * boost, pack_uint(freq)
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         return heapq.merge(self._pool.iter_postings(), self._known())  # type: ignore[attr-defined]
@@ -242,30 +261,38 @@ def update_index(
     return update_index_with([indexed_document(e, taxonomy, schema, url_pattern) for e in entries], index_dir)
 
 
-def update_index_with(indexed: list[IndexedDoc], index_dir: Path = DEFAULT_INDEX_DIR) -> IndexReport:
+def update_index_with(
+    indexed: list[IndexedDoc], index_dir: Path = DEFAULT_INDEX_DIR, postings: Postings | None = None
+) -> IndexReport:
     """`update_index` for documents already analysed (the build analyses while it reads).
 
     A missing index, or one of another version, is rebuilt; a damaged one too, with the
-    reason in `IndexReport.repaired`.
+    reason in `IndexReport.repaired`. `postings`, when given, are the analysed fields'
+    postings of `indexed` (document `i` in row `i`: `FieldPostings.of_documents`), which a
+    rebuild then takes instead of gathering them again.
     """
     version = index_version()
     docs = {doc.slug: doc for doc in indexed}
+    if len(docs) != len(indexed):
+        postings = None  # a repeated slug: rows no longer follow the documents
     if _stored_version(index_dir) != version:
-        return _rebuild(index_dir, docs, version)
+        return _rebuild(index_dir, docs, version, postings)
     why = damage(index_dir)
     if why is None:
         try:
-            return _update(whoosh_index.open_dir(str(index_dir)), docs, index_dir)
+            return _update(whoosh_index.open_dir(str(index_dir)), docs, index_dir, postings)
         except LockError:
             raise  # another writer: not damage (the build lock makes this a programmer error)
         except Exception as exc:  # whatever Whoosh fails on, the index is rebuilt
             why = f"Whoosh tidak dapat membacanya ({type(exc).__name__}: {exc})"
-    report = _rebuild(index_dir, docs, version)
+    report = _rebuild(index_dir, docs, version, postings)
     report.repaired = why
     return report
 
 
-def _update(ix: whoosh_index.Index, docs: dict[str, IndexedDoc], index_dir: Path) -> IndexReport:
+def _update(
+    ix: whoosh_index.Index, docs: dict[str, IndexedDoc], index_dir: Path, postings: Postings | None = None
+) -> IndexReport:
     old = _stored_hashes(ix)
     report = IndexReport(
         added=sorted(set(docs) - set(old)),
@@ -274,9 +301,41 @@ def _update(ix: whoosh_index.Index, docs: dict[str, IndexedDoc], index_dir: Path
     )
     report.unchanged = len(docs) - len(report.added) - len(report.updated)
     if report.changed:
-        _apply(ix, report, docs)
+        _apply(ix, report, _with_terms(docs, report.added + report.updated, postings))
         _record_files(index_dir)
     return report
+
+
+def _with_terms(
+    docs: dict[str, IndexedDoc], slugs: list[str], postings: Postings | None
+) -> dict[str, IndexedDoc]:
+    """`docs`, where those of `slugs` that carry only their fields' lengths (`LengthOnly`:
+    the build sends its writer each term once, in `postings`) get their terms back out of
+    `postings`, whose row `i` is the `i`-th document. Their order may differ from the
+    analysis's; Whoosh sorts every posting before it writes."""
+    light = [s for s in slugs if any(isinstance(a, LengthOnly) for a in docs[s].analysed.values())]
+    if not light:
+        return docs
+    if postings is None:
+        msg = "documents without their terms, and no postings to take them from"
+        raise ValueError(msg)
+    row_of = {slug: row for row, slug in enumerate(docs)}
+    rows = sorted(row_of[slug] for slug in light)
+    found: dict[int, dict[str, Analysed]] = {row: {} for row in rows}
+    for name, arrays in postings.items():
+        at = np.flatnonzero(np.isin(arrays.docs, rows))
+        term_of = (np.searchsorted(arrays.starts, at, side="right") - 1).tolist()
+        parts: dict[int, tuple[list[str], list[int]]] = {row: ([], []) for row in rows}
+        for row, term, freq in zip(arrays.docs[at].tolist(), term_of, arrays.freqs[at].tolist(), strict=True):
+            parts[row][0].append(arrays.terms[term])
+            parts[row][1].append(freq)
+        for row, (terms, freqs) in parts.items():
+            found[row][name] = Analysed(terms, freqs)
+    restored = dict(docs)
+    for slug in light:
+        terms = found[row_of[slug]]
+        restored[slug] = IndexedDoc(docs[slug].fields, {name: terms[name] for name in docs[slug].analysed})
+    return restored
 
 
 def _apply(ix: whoosh_index.Index, report: IndexReport, docs: dict[str, IndexedDoc]) -> None:

@@ -55,9 +55,10 @@ class FieldPostings:
         rows, terms, freqs = array("q"), array("q"), array("q")
         for row, analysed in enumerate(docs):
             part = analysed[field]
-            terms.extend([number.setdefault(term, len(number)) for term in part.terms])
+            names = part.terms
+            terms.extend([number.setdefault(term, len(number)) for term in names])
             freqs.extend(part.freqs)
-            rows.extend([row] * len(part.terms))
+            rows.extend([row] * len(names))
         by_row = np.asarray(lengths, dtype=np.int64)
         return cls._grouped(number, _ints(rows), _ints(terms), _ints(freqs), by_row)
 

@@ -28,7 +28,7 @@ from katalog.search.ranking import FIELD_BOOSTS, K1, B, WhooshStatistics, idf
 SIMILAR_FIELDS = ("title", "summary", "body", "tags")
 KEY_TERMS = 8  # per field, as Whoosh's `key_terms(numterms=8)` used to give
 MAX_SIMILAR = 5
-BLOCK_CELLS = 4_000_000  # scores held at once (32 MB of doubles): rows per block = this / N
+BLOCK_CELLS = 1_000_000  # scores held at once (8 MB of doubles): rows per block = this / N
 
 
 class AllPostings(ListsPostings, Protocol):
@@ -61,23 +61,38 @@ def bm25_scores(arrays: FieldPostings, doc_count: int, boost: float, average: fl
     return idf_of * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * arrays.lengths / average)))
 
 
-Addition = tuple[float, np.ndarray, np.ndarray]  # key-term weight, candidate rows, their BM25
+class _KeyTerms:
+    """One field's key terms of every entry, as arrays: entry `row`'s are `weights[k]` for
+    k in `first[row]:first[row + 1]` (in key-term order), each adding `weights[k]` times
+    the BM25 `scores[begin[k]:end[k]]` to the candidates `docs[begin[k]:end[k]]`.
 
+    Arrays rather than a list of slices per entry: at 10,000 entries, 32 key terms each
+    would be hundreds of thousands of small numpy views held at once.
+    """
 
-def _additions(stats: AllPostings, row_of: dict[Hashable, int]) -> list[list[Addition]]:
-    """Per entry (row), its `Addition`s in summation order (fields, then key terms)."""
-    rows: list[list[Addition]] = [[] for _ in row_of]
-    for field in SIMILAR_FIELDS:
+    def __init__(self, stats: AllPostings, field: str, row_of: dict[Hashable, int]) -> None:
         arrays = field_postings(stats, field, row_of)
-        scores = bm25_scores(arrays, stats.doc_count, FIELD_BOOSTS[field], stats.average_length(field))
-        starts = arrays.starts
+        self.docs = arrays.docs
+        self.scores = bm25_scores(arrays, stats.doc_count, FIELD_BOOSTS[field], stats.average_length(field))
         term_of = np.repeat(np.arange(len(arrays.terms)), arrays.doc_frequencies)
-        chosen, weights = _key_postings(arrays, stats.doc_count)
-        for position, weight in zip(chosen.tolist(), weights.tolist(), strict=True):
-            term = term_of[position]
-            begin, end = starts[term], starts[term + 1]
-            rows[arrays.docs[position]].append((weight, arrays.docs[begin:end], scores[begin:end]))
-    return rows
+        chosen, weights = _key_postings(arrays, stats.doc_count)  # grouped by entry, ascending
+        terms = term_of[chosen]
+        self.weights = weights
+        self.begin = arrays.starts[terms]
+        self.end = arrays.starts[terms + 1]
+        self.first = np.searchsorted(arrays.docs[chosen], np.arange(len(row_of) + 1)).tolist()
+
+    def add(self, row: np.ndarray, entry: int) -> None:
+        """Add entry `entry`'s key terms' scores to `row`, in key-term order."""
+        low, high = self.first[entry], self.first[entry + 1]
+        docs, scores = self.docs, self.scores
+        weights, begin, end = (
+            self.weights[low:high].tolist(),
+            self.begin[low:high].tolist(),
+            self.end[low:high].tolist(),
+        )
+        for weight, start, stop in zip(weights, begin, end, strict=True):
+            row[docs[start:stop]] += weight * scores[start:stop]
 
 
 def similar_documents(
@@ -88,15 +103,15 @@ def similar_documents(
     docs = list(stats.live)
     row_of = {doc: row for row, doc in enumerate(docs)}
     slugs = [slug_of[doc] for doc in docs]
-    additions = _additions(stats, row_of)
+    fields = [_KeyTerms(stats, field, row_of) for field in SIMILAR_FIELDS]  # summation order
     size = len(docs)
     height = max(1, BLOCK_CELLS // max(size, 1))
     result: dict[str, list[str]] = {}
     for start in range(0, size, height):
         block = np.zeros((min(height, size - start), size))
         for offset, row in enumerate(block):
-            for weight, candidates, scores in additions[start + offset]:
-                row[candidates] += weight * scores
+            for field in fields:
+                field.add(row, start + offset)
             row[start + offset] = 0.0  # never its own neighbour
             result[slugs[start + offset]] = _best(row, slugs, limit)
     return result

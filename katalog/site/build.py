@@ -33,6 +33,7 @@ from katalog.site.lock import build_lock
 from katalog.site.outputs import required_plan, save_plan
 from katalog.site.overrides import use_theme_overrides
 from katalog.site.progress import PROGRESS_KEY, Progress, Silent, tracking
+from katalog.site.related import abandon_index_update
 from katalog.site.state import state_of
 
 logger = logging.getLogger("katalog")
@@ -115,6 +116,7 @@ def build(
                 _swap(staging, target)
                 save_plan(plan, pelican.settings, target)
             except BaseException:
+                _stop_index_writer(settings)
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             finally:
@@ -124,6 +126,15 @@ def build(
     return BuildReport(
         len(state.entries), pages, seconds, target, warnings.count, plan.written, len(plan.kept)
     )
+
+
+def _stop_index_writer(settings: dict[str, Any]) -> None:
+    """A build that failed before handing the Whoosh writer its documents stops it."""
+    try:
+        state = state_of(settings)
+    except TypeError:
+        return  # the plugin never started
+    abandon_index_update(state)
 
 
 def _tell_waiting(pid: int | None) -> None:

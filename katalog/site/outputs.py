@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,7 +265,9 @@ class OutputPlan:
         """The links of page `name`: the previous build's for a kept page, else `read()`."""
         key, links = self.outputs.get(name, (b"", None))
         if links is None:
-            links = tuple(read())
+            # Interned: pages repeat the same links (menu, facets, neighbours), and every
+            # page's list is held until the build's record is saved.
+            links = tuple(map(sys.intern, read()))
             self.outputs[name] = (key, links)
         return list(links)
 

@@ -17,13 +17,19 @@ from katalog.content.crossfile import cross_file_problems
 from katalog.content.taxonomy import Taxonomy
 from katalog.errors import ContentError
 from katalog.search.analysis import SITE_PROTECTED, SITE_SYNONYMS, use_site_lists
+from katalog.site.cache import index_dir
 from katalog.site.generators import CatalogueGenerator
 from katalog.site.links import check_internal_links
 from katalog.site.outputs import StaticFilesGenerator, required_plan, start_plan, use_keeping_writer
 from katalog.site.overrides import warn_about_overrides
 from katalog.site.progress import on_content_init, on_content_written
 from katalog.site.reader import KatalogReader, preload_entries
-from katalog.site.related import finish_index_update, index_and_relate
+from katalog.site.related import (
+    abandon_index_update,
+    finish_index_update,
+    index_and_relate,
+    prepare_index_update,
+)
 from katalog.site.replication_pages import ReplicationGenerator
 from katalog.site.searchpage import SearchPageGenerator
 from katalog.site.state import STATE_KEY, BuildState, state_of, taxonomy_path
@@ -56,8 +62,10 @@ def start_run(pelican: Pelican) -> tuple[type[Generator], ...]:
         content / settings.get("KATALOG_SYNONYMS", SITE_SYNONYMS),
     )
     warn_about_overrides(settings)
-    settings[STATE_KEY] = BuildState(taxonomy=Taxonomy.load(taxonomy_path(settings)))
+    settings[STATE_KEY] = state = BuildState(taxonomy=Taxonomy.load(taxonomy_path(settings)))
     start_plan(pelican.settings)
+    # The Whoosh writer is forked now, while this process is small (katalog.site.related).
+    state.index_writer = prepare_index_update(index_dir(settings))
     return (CatalogueGenerator, ReplicationGenerator, SearchPageGenerator, StaticFilesGenerator)
 
 
@@ -71,6 +79,7 @@ def after_reading(generators: list[Any]) -> None:
     state = state_of(settings)
     problems = list(state.problems) + cross_file_problems(state.entries)
     if problems:
+        abandon_index_update(state)
         raise ContentError(problems)
     articles = next((g.articles for g in generators if isinstance(g, ArticlesGenerator)), [])
     # Everything read so far lives until the build ends: out of the collector's sight, a

@@ -10,6 +10,7 @@ version, the taxonomy and the analyzer, so a change to any of them reads everyth
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 from dataclasses import dataclass
@@ -67,7 +68,23 @@ def read_all(
 ) -> dict[str, tuple[Stamp, ReadResult]]:
     """`key_of(path)` -> (stamp, result) of every path; unchanged files come from the cache
     in `folder` (None: no cache), the rest are read on `jobs` processes (None: one per
-    core from `PARALLEL_FROM` files, as starting processes costs more for a few files)."""
+    core from `PARALLEL_FROM` files, as starting processes costs more for a few files).
+
+    The collector is off meanwhile: everything made here lives until the build ends (the
+    plugin freezes it after reading), and at 10,000 entries each full collection would
+    traverse millions of objects for no garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_all(paths, taxonomy, jobs, folder, taxonomy_file)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_all(
+    paths: list[Path], taxonomy: Taxonomy, jobs: int | None, folder: Path | None, taxonomy_file: Path
+) -> dict[str, tuple[Stamp, ReadResult]]:
     version = cache_version(taxonomy_file)
     stored = (cache.load(folder / CACHE_FILE, version) if folder else None) or {}
     stamps = {key_of(path): stamp(path) for path in paths}
