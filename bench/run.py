@@ -372,6 +372,7 @@ def bench_size(
     return {
         "n": n,
         "repeat": repeat,
+        "profile": profile,
         "date": time.strftime("%Y-%m-%d"),
         "chromium": chromium_version,
         "queries": list(queries),
@@ -545,7 +546,7 @@ def size_table(run: dict[str, Any]) -> list[str]:
     n, flat = run["n"], figures(run)
     runs = "one run" if run["repeat"] == 1 else f"median of {run['repeat']} runs"
     lines = [
-        f"### N = {n:,} ({runs}, {run['date']})",
+        f"### N = {n:,} ({runs}, {run['date']}, {run.get('profile', 'heavy')} corpus)",
         "",
         "| Figure | Value | Baseline | Baseline value | Ratio | Target | Met |",
         "| --- | ---: | --- | ---: | ---: | --- | --- |",
