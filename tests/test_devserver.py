@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from katalog.errors import Problem
-from katalog.tools.devserver import DevServer, changed_files, error_page, inject, snapshot
+from katalog.site.build import build
+from katalog.tools.devserver import DevServer, changed_files, error_page, inject, page_name, snapshot
 
 from .conftest import FIXTURES, ROOT, TAXONOMY
+from .test_incremental import tree
 
 WAIT_MS = 30_000  # generous: a rebuild on a loaded CI machine; not a speed assertion
 
@@ -26,6 +30,7 @@ def site(tmp_path: Path) -> Iterator[tuple[DevServer, Path, list[str]]]:
         "PATH": str(content),
         "KATALOG_TAXONOMY": str(TAXONOMY),
         "KATALOG_INDEX_DIR": str(tmp_path / "whoosh"),
+        "KATALOG_CACHE_DIR": str(tmp_path / "cache"),
     }
     server = DevServer(
         ROOT / "pelicanconf.py", tmp_path / "output", overrides, port=0, interval=0.1, say=said.append
@@ -114,3 +119,55 @@ def test_snapshot_sees_edits_additions_and_deletions(tmp_path: Path) -> None:
     assert changed_files(before, snapshot([tmp_path])) == [tmp_path / "a.md", tmp_path / "b.md"]
     (tmp_path / "a.md").unlink()
     assert changed_files(before, snapshot([tmp_path])) == [tmp_path / "a.md", tmp_path / "b.md"]
+
+
+def wait_until_idle(server: DevServer, timeout: float = 60) -> None:
+    """Until the watcher saw the save and the pass (or build) it started is complete."""
+    time.sleep(server.interval * 3)  # the watcher's poll and its quiet moment
+    deadline = time.monotonic() + timeout
+    while not server.idle():
+        assert time.monotonic() < deadline, "the devserver did not finish"
+        time.sleep(0.05)
+
+
+def version(server: DevServer, page: str) -> int:
+    with urllib.request.urlopen(f"{server.url}__katalog/status?page={page}") as response:
+        return json.loads(response.read())["generation"]
+
+
+def test_output_equals_a_clean_build_after_saves(site, tmp_path: Path) -> None:
+    server, content, said = site
+    source = content / "inovasi" / "simpel.md"
+    original = source.read_text(encoding="utf-8")
+    before = {page: version(server, page) for page in ("/inovasi/simpel/", "/tentang/", "/")}
+    source.write_text(
+        original.replace("title: SIMPEL\n", "title: SIMPEL Daring\n").replace(
+            "unit: Biro Kerja Sama Teknik Luar Negeri", "unit: Biro Hubungan Masyarakat"
+        ),
+        encoding="utf-8",
+    )
+    (content / "inovasi" / "simpel-kedua.md").write_text(
+        original.replace("slug: simpel", "slug: simpel-kedua")
+    )
+    (content / "inovasi" / "istura.md").unlink()
+    wait_until_idle(server)
+    assert any(line.startswith("Tampil: inovasi/") for line in said)  # shown before the rest
+    # Only pages whose files changed reload: the edited entry and the home page, not `tentang`.
+    after = {page: version(server, page) for page in before}
+    assert after["/inovasi/simpel/"] > before["/inovasi/simpel/"]
+    assert after["/"] > before["/"]
+    assert after["/tentang/"] == before["/tentang/"]
+    clean = tmp_path / "clean" / "output"
+    cache = {
+        "KATALOG_INDEX_DIR": str(tmp_path / "clean-whoosh"),
+        "KATALOG_CACHE_DIR": str(tmp_path / "clean-cache"),
+    }
+    build(ROOT / "pelicanconf.py", clean, {**server.overrides, **cache})
+    assert tree(server.output) == tree(clean)
+
+
+def test_page_names_of_urls() -> None:
+    assert page_name("/") == "index.html"
+    assert page_name("/inovasi/simpel/") == "inovasi/simpel/index.html"
+    assert page_name("/cari/indeks/manifest.json") == "cari/indeks/manifest.json"
+    assert page_name("/unit/biro%20humas/") == "unit/biro humas/index.html"

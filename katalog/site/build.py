@@ -99,9 +99,7 @@ def build(
     target = Path(output or settings["OUTPUT_PATH"]).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     located = {**settings, TARGET_KEY: str(target)}
-    index = index_dir(located)
-    locks = [cache_dir(located) / "build.lock", index.with_name(index.name + ".lock")]
-    with build_lock(locks, wait, _tell_waiting) as interrupted:
+    with build_lock(build_locks(located), wait, tell_waiting) as interrupted:
         reporter = progress or Silent()
         with tracking(reporter, Path(settings["PATH"])) as warnings:
             _clean_after_killed_builds(target, cache_dir(located), interrupted)
@@ -137,7 +135,14 @@ def _stop_index_writer(settings: dict[str, Any]) -> None:
     abandon_index_update(state)
 
 
-def _tell_waiting(pid: int | None) -> None:
+def build_locks(settings: dict[str, Any]) -> list[Path]:
+    """The locks a build of these settings' output holds: its cache folder's and its index's."""
+    index = index_dir(settings)
+    return [cache_dir(settings) / "build.lock", index.with_name(index.name + ".lock")]
+
+
+def tell_waiting(pid: int | None) -> None:
+    """Say, once, that this build waits for another (`lock.build_lock`'s `waiting`)."""
     who = f" (pid {pid})" if pid else ""
     logger.warning("katalog: build lain sedang berjalan%s; menunggu sampai selesai…", who)
 
