@@ -13,9 +13,9 @@ innovation files is handled in place: the edited entries' pages are rendered and
 first (in about a second at 10,000 entries, `bench/devserver_loop.py`), then the rest of
 the site ("serupa", home and facet pages, feeds, open data, the browser index, the
 sitemap) is completed behind it, and ``output/`` ends byte for byte as a clean build of
-the same content would write it. Every change to ``output/`` can be undone until the pass completes, so invalid
-content or a broken link leaves the last complete site. A newer save stops the unfinished
-pass; the next pass covers both. A change to anything else (taxonomy, static pages,
+the same content would write it. Every change to ``output/`` can be undone until the pass
+completes, so invalid content or a broken link leaves the last complete site. A newer save
+stops the unfinished pass; the next pass covers both. A change to anything else (taxonomy, static pages,
 images, theme, settings) runs the full build again.
 
 Watching and building run on two threads: the watcher notes changes while a pass runs,
