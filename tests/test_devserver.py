@@ -55,6 +55,9 @@ def test_edit_break_and_fix_a_file_in_the_browser(browser, site) -> None:
     # Edit: the open page reloads by itself and shows the new title.
     source.write_text(original.replace("title: SIMPEL\n", "title: SIMPEL Daring\n"), encoding="utf-8")
     expect(page.locator("h1")).to_have_text("SIMPEL Daring", timeout=WAIT_MS)
+    # The page shows first; the rest of the site completes behind it. A save before that
+    # supersedes the pass, and a failure then restores the last *complete* site.
+    wait_until_idle(server)
 
     # Break: the same page becomes the error overlay naming the file, the line and the field.
     broken = original.replace("title: SIMPEL\n", "title: SIMPEL Daring\n").replace(
