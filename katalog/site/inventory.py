@@ -285,7 +285,8 @@ def predict(
 ) -> Inventory:
     """Every file a build of `entries` and `pages` (all valid) writes with `settings`."""
     published = [e for e in entries if is_published(settings, e)]
-    sources = [_innovation_page(settings, e) for e in published] + [_static_page(settings, p) for p in pages]
+    sources = [_source_page(settings, "ARTICLE", e) for e in published]
+    sources += [_source_page(settings, "PAGE", p) for p in pages]
     generated = {s.relative: s.url for s in sources}
     statics = _statics(settings, sources, generated)
     root = Path(settings["PATH"])
@@ -306,23 +307,14 @@ def _relative(settings: Mapping[str, Any], source: str) -> str:
     return path_to_url(os.path.relpath(Path(source).resolve(), Path(settings["PATH"]).resolve()))
 
 
-def _innovation_page(settings: Mapping[str, Any], entry: Entry) -> SourcePage:
+def _source_page(settings: Mapping[str, Any], kind: str, item: Entry | PageEntry) -> SourcePage:
+    """Where an innovation (`kind` "ARTICLE") or a static page ("PAGE") is written and linked."""
     return SourcePage(
-        entry.source,
-        _relative(settings, entry.source),
-        _norm(settings["ARTICLE_SAVE_AS"].format(slug=entry.slug)),
-        settings["ARTICLE_URL"].format(slug=entry.slug),
-        entry,
-    )
-
-
-def _static_page(settings: Mapping[str, Any], page: PageEntry) -> SourcePage:
-    return SourcePage(
-        page.source,
-        _relative(settings, page.source),
-        _norm(settings["PAGE_SAVE_AS"].format(slug=page.slug)),
-        settings["PAGE_URL"].format(slug=page.slug),
-        page,
+        item.source,
+        _relative(settings, item.source),
+        _norm(settings[f"{kind}_SAVE_AS"].format(slug=item.slug)),
+        settings[f"{kind}_URL"].format(slug=item.slug),
+        item,
     )
 
 
