@@ -82,7 +82,8 @@ def test_export_is_deterministic_and_from_the_whoosh_index(real_site: Path, tmp_
 
     folder = real_site / INDEX
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["doc_count"] == 30
+    whoosh_count = open_index(real_site.parent / ".katalog-whoosh").doc_count()
+    assert manifest["doc_count"] == whoosh_count >= 35
     assert len(manifest["shards"]) > 10
     export_client_index(real_site.parent / ".katalog-whoosh", tmp_path / "again", taxonomy)
     written = {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*.json"))}

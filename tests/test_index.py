@@ -58,7 +58,7 @@ def test_schema_fields_come_from_the_model() -> None:
 def test_first_update_builds_every_entry(tmp_path: Path, entries: list[Entry], taxonomy: Taxonomy) -> None:
     report = update_index(entries, tmp_path / "ix", taxonomy)
     assert report.rebuilt
-    assert len(report.added) == len(entries) == 30
+    assert len(report.added) == len(entries) >= 35
 
 
 def test_nothing_changed_writes_nothing(tmp_path: Path, entries: list[Entry], taxonomy: Taxonomy) -> None:
@@ -68,7 +68,7 @@ def test_nothing_changed_writes_nothing(tmp_path: Path, entries: list[Entry], ta
     time.sleep(0.01)
     report = update_index(entries, folder, taxonomy)
     assert not report.changed
-    assert report.unchanged == 30
+    assert report.unchanged == len(entries)
     assert _snapshot(folder) == before
 
 
