@@ -6,12 +6,14 @@ Handlers live at module level because blinker keeps only weak references.
 from __future__ import annotations
 
 import gc
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator, Generator
 from pelican.readers import Readers
+from pelican.utils import order_content
 
 from katalog.content.crossfile import cross_file_problems
 from katalog.content.taxonomy import Taxonomy
@@ -100,6 +102,17 @@ def _skip_author_pages(generators: list[Any]) -> None:
             generator.authors = []
 
 
+def order_articles(generator: ArticlesGenerator) -> None:
+    """Put the articles in Pelican's order (ARTICLE_ORDER_BY, ties by slug) without its
+    translation matching, which the engine's settings turn off (`ARTICLE_TRANSLATION_ID =
+    None`, see katalog/settings.py): that matching was what sorted by slug, and files are
+    read in no fixed order, so without this two builds could list equal dates differently."""
+    order = generator.settings["ARTICLE_ORDER_BY"]
+    for name in ("articles", "hidden_articles", "drafts"):
+        by_slug = sorted(getattr(generator, name), key=attrgetter("slug"))
+        setattr(generator, name, order_content(by_slug, order))
+
+
 def finish_build(pelican: Pelican) -> None:
     """After every page is written, in this order: wait for the Whoosh writer (its failure
     fails the build); sitemap.xml and robots.txt list every page; a link to a page that does
@@ -127,6 +140,8 @@ def register() -> None:
     # Before any page is written: abort on invalid content, else update the search index
     # and compute "Inovasi serupa" for every innovation page.
     signals.all_generators_finalized.connect(after_reading)
+    # Articles read and grouped, before categories and dates: a fixed order (ties by slug).
+    signals.article_generator_pretaxonomy.connect(order_articles)
     # Each content object made (one file read): advance the build's progress display.
     signals.content_object_init.connect(on_content_init)
     # Each page written: advance the progress display's page count.
