@@ -20,6 +20,11 @@ KATALOG_LOGO = None  # e.g. "images/logo.svg", a file under content/images/
 KATALOG_COLORS: dict[str, str] = {}  # e.g. {"accent": "#0b5394", "accent_fg": "#ffffff"}
 KATALOG_FOOTER = None  # replaces the standard footer sentence
 KATALOG_CONTACT = None  # e.g. {"email": "inovasi@contoh.go.id", "phone": "...", "url": "https://..."}
+# The total the agency has reported publicly, for "36 dari 153 inovasi tercatat" on the home
+# and about pages: {"count": 153, "label": "<what it counts>", "source": "https://...",
+# "note": "<optional caveat>"}.
+# None: no coverage line (a site that knows no such public figure states none).
+KATALOG_REPORTED_TOTAL = None
 DEFAULT_LANG = "id"  # the pages' language (<html lang>, JSON-LD); the interface text is Indonesian
 OG_LOCALE = "id_ID"  # Open Graph locale of innovation pages
 

@@ -16,7 +16,8 @@ from katalog.tools.browser import serving
 from .axetools import axe_violations, open_page
 
 # Home, an innovation, each facet page type and facet index, search with results,
-# the comparison with a table, the replication ranking, and every static page.
+# the comparison with a table, the replication ranking, the editors' list of what entries
+# lack, and every static page.
 PAGES = [
     "",
     "inovasi/simpel/",
@@ -29,6 +30,7 @@ PAGES = [
     "cari/?q=simpel",
     "bandingkan/?pilih=simpel,istura",
     "replikasi/",
+    "lengkapi/",
     "tentang/",
 ]
 
@@ -96,7 +98,9 @@ def test_keyboard_reaches_every_control_with_a_visible_focus(browser, served: st
     ("label", "viewport", "scale"),
     [("320px", {"width": 320, "height": 640}, 1), ("zoom200", {"width": 640, "height": 400}, 2)],
 )
-@pytest.mark.parametrize("path", ["", "inovasi/simpel/", "bandingkan/?pilih=simpel,istura", "cari/?q=simpel"])
+@pytest.mark.parametrize(
+    "path", ["", "inovasi/simpel/", "bandingkan/?pilih=simpel,istura", "cari/?q=simpel", "lengkapi/"]
+)
 def test_layout_reflows_without_horizontal_scrolling(
     browser, served: str, tmp_path: Path, label: str, viewport: dict, scale: int, path: str
 ) -> None:

@@ -181,6 +181,7 @@ PAGE_VARIABLES = {
     "article", "category", "page", "page_name", "facets", "facet", "value", "innovations", "total",
     "feed_url", "stale_count", "stale", "max_age_days", "ranked", "total_replications", "choices",
     "max_compared", "search_facets", "manifest_url", "i", "r", "v", "item", "contact_list",
+    "incomplete_count", "incomplete", "gaps_by_field",
 }  # fmt: skip
 
 

@@ -21,6 +21,7 @@ VOCABULARIES = ("units", "categories", "kinds", "statuses")
 # The engine's kinds and statuses, used when a site's taxonomy.yaml leaves them out.
 DEFAULT_TAXONOMY = DEFAULTS / "taxonomy.yaml"
 ENGINE_VOCABULARIES = ("kinds", "statuses")
+DRAFT_STATUS = "draft"  # status of work in progress: previewed with a DRAF mark, never published
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,17 @@ class Contact(BaseModel):
     address: str | None = None
 
 
+class ReportedTotal(BaseModel):
+    """A total the agency has stated publicly, which the catalogue's count is set against."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    count: Annotated[int, Field(gt=0)]
+    label: Text  # what the number counts, e.g. "jumlah inovasi unit kerja ... menurut ..."
+    source: Url  # the public page that states it (a stated figure needs its source)
+    note: Text | None = None  # a caveat shown after the source, e.g. entries outside its period
+
+
 class SiteConfig(BaseModel):
     """Every setting a site may set beyond Pelican's own, with its type."""
 
@@ -105,6 +116,7 @@ class SiteConfig(BaseModel):
     KATALOG_COLORS: Annotated[dict[str, str], AfterValidator(_colors)] = Field(default_factory=dict)
     KATALOG_FOOTER: Text | None = None
     KATALOG_CONTACT: Contact | None = None
+    KATALOG_REPORTED_TOTAL: ReportedTotal | None = None
     DEFAULT_LANG: Lang = "id"
     OG_LOCALE: Annotated[str, Field(pattern=r"^[a-z]{2,3}_[A-Z]{2}$")] = "id_ID"
     KATALOG_THEME_OVERRIDES: str | None = None

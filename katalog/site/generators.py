@@ -1,28 +1,33 @@
-"""The catalogue generator: home page, facet pages and facet indexes.
+"""The catalogue generator: home page, facet pages and facet indexes, the editors' lists.
 
 A Pelican generator (added through the `get_generators` signal) that reads the articles
 the ArticlesGenerator produced (each carrying its validated `Entry` and `EntryView`) and
-writes the pages that are not one-per-file: the home page with every innovation and the
-facet pages at ``<facet>/<slug>/``.
+writes the pages that are not one-per-file: the home page with every innovation, the
+facet pages at ``<facet>/<slug>/``, and the editors' lists ``perlu-diperbarui/`` (stale
+entries) and ``lengkapi/`` (what entries do not know yet). It also puts the coverage line
+in the shared context, for the about page that Pelican writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from pelican.generators import Generator
 from pelican.writers import Writer
 
+from katalog.content.completeness import coverage_of, gap_counts, most_incomplete_first
 from katalog.content.facets import Facet, build_facets
 from katalog.content.freshness import max_age
 from katalog.content.schema import schema_text
 from katalog.site.export import innovations_csv, innovations_json
-from katalog.site.outputs import required_plan
+from katalog.site.outputs import COVERAGE_KEY, required_plan
 from katalog.site.state import state_of
 
 ALL_FEED = "feeds/semua.atom.xml"
 STALE_PAGE = "perlu-diperbarui/"
+LACKING_PAGE = "lengkapi/"  # entries by how many facts are still unknown (katalog.content.completeness)
 FEED_FACETS = ("unit", "bidang")  # one Atom feed per value of these facets
 
 
@@ -33,6 +38,16 @@ def sort_key(article: Any) -> str:
 def feed_path(facet_key: str, value_slug: str) -> str | None:
     """Path of the Atom feed of one facet value, or None when that facet has no feeds."""
     return f"feeds/{facet_key}/{value_slug}.atom.xml" if facet_key in FEED_FACETS else None
+
+
+@dataclass(frozen=True)
+class LackingRow:
+    """One row of ``lengkapi/``: an entry and the labels of what it does not know yet."""
+
+    title: str
+    url: str
+    unit: str
+    unknown: tuple[str, ...]
 
 
 class PageGenerator(Generator):
@@ -51,7 +66,17 @@ class PageGenerator(Generator):
 
 
 class CatalogueGenerator(PageGenerator):
-    """Writes ``index.html`` and every facet page."""
+    """Writes ``index.html``, every facet page, and the editors' lists."""
+
+    def generate_context(self) -> None:
+        """The coverage line, shared: the about page (Pelican's PagesGenerator) prints it too.
+
+        Runs after Pelican has read every article, and again in each pass of a kept build
+        (`katalog.site.session`), so an added or deleted entry changes the count.
+        """
+        articles = self.context.get("articles", [])
+        reported = self.settings.get("KATALOG_REPORTED_TOTAL")
+        self.context[COVERAGE_KEY] = coverage_of((a.innovation for a in articles), reported)
 
     def generate_output(self, writer: Writer) -> None:
         state = state_of(self.settings)
@@ -64,6 +89,8 @@ class CatalogueGenerator(PageGenerator):
         self._write_data("schema.json", schema_text(state.taxonomy))
         self._write_data("inovasi.json", innovations_json(entries, site_url))
         self._write_data("inovasi.csv", innovations_csv(entries, site_url))
+        lacking = most_incomplete_first(articles)  # the same order as `katalog check --report`
+        coverage = self.context.get(COVERAGE_KEY)
         # Each page gets only what its template prints: a page is re-rendered when one of
         # its variables changes (katalog.site.outputs), so the home page's list of every
         # innovation must not ride along to the facet pages.
@@ -76,6 +103,19 @@ class CatalogueGenerator(PageGenerator):
             total=total,
             feed_url=ALL_FEED,
             stale_count=sum(1 for a in articles if a.view.stale_note),
+            incomplete_count=len(lacking),
+            coverage=coverage,
+        )
+        self.write_page(
+            writer,
+            LACKING_PAGE,
+            "lengkapi",
+            incomplete=[
+                LackingRow(a.innovation.title, a.view.url, a.view.unit.label, gaps) for a, gaps in lacking
+            ],
+            gaps_by_field=gap_counts(lacking),
+            total=total,
+            coverage=coverage,
         )
         stale = sorted(
             (a for a in articles if a.view.stale_note),

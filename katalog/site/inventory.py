@@ -39,15 +39,16 @@ from katalog.content.facets import build_facets
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry, load_entries
 from katalog.site import cache
-from katalog.site.generators import ALL_FEED, STALE_PAGE, feed_path
+from katalog.site.generators import ALL_FEED, LACKING_PAGE, STALE_PAGE, feed_path
 from katalog.site.overrides import static_files, use_theme_overrides
 from katalog.site.reader import DRAFT_STATUS
 from katalog.site.reading import CACHE_FILE, PARALLEL_FROM, cache_version, key_of, stamp
 from katalog.site.state import taxonomy_path
 
 DEFAULT_SETTINGS = Path("pelicanconf.py")
-# Folders of the pages written once per site, besides the home page and `STALE_PAGE`:
-# replication_pages.ReplicationGenerator and searchpage.SearchPageGenerator.
+# Folders of the pages written once per site, besides the home page, `STALE_PAGE` and
+# `LACKING_PAGE` (generators.CatalogueGenerator): replication_pages.ReplicationGenerator
+# and searchpage.SearchPageGenerator.
 FIXED_PAGES = ("replikasi/", "bandingkan/", "cari/")
 # Data files: generators.CatalogueGenerator._write_data, and replication_pages' comparison.
 DATA_FILES = ("data/schema.json", "data/inovasi.json", "data/inovasi.csv", "data/bandingkan.json")
@@ -334,7 +335,7 @@ def _statics(
 
 def _catalogue_outputs(published: list[Entry], taxonomy: Taxonomy) -> set[str]:
     """The home, facet and fixed pages, the feeds and the data files (the generators' own)."""
-    folders = ["", STALE_PAGE, *FIXED_PAGES]
+    folders = ["", STALE_PAGE, LACKING_PAGE, *FIXED_PAGES]
     files = {ALL_FEED, *DATA_FILES, *WEB_FILES, SEARCH_MANIFEST}
     for facet in build_facets(published, taxonomy):
         folders.append(f"{facet.key}/")

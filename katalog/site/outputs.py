@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pelican.contents import Content
+from pelican.contents import Content, Page
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
@@ -49,8 +49,10 @@ MANIFEST_FILE = "outputs.pickle"
 PLAN_KEY = "KATALOG_OUTPUTS"  # settings key: this build's OutputPlan
 # Context values that templates read besides the variables passed to each page; a test
 # compares this list with the templates. `pages` is the navigation; `replication_views`
-# is read for the article on the page only (see `Fingerprints._content`).
-CONTEXT_VARIABLES = ("pages", "replication_views")
+# is read for the article on the page only, `coverage` by static pages (the about page's
+# line, set by generators.CatalogueGenerator); see `Fingerprints.read_from_context`.
+COVERAGE_KEY = "coverage"
+CONTEXT_VARIABLES = ("pages", "replication_views", COVERAGE_KEY)
 # Settings that describe this run, not the site: they never change what a page shows.
 RUN_SETTINGS = frozenset(
     {"OUTPUT_PATH", "KATALOG_STATE", "KATALOG_PRELOADED", "KATALOG_PROGRESS", "KATALOG_JOBS",
@@ -181,10 +183,17 @@ class Fingerprints:
     def _facet_summary(facet: Facet) -> tuple[Any, ...]:
         return (facet.key, facet.label, [(v.link, v.count) for v in facet.values])
 
+    def read_from_context(self, content: Content) -> Any:
+        """What the template of `content` reads from the shared context for it: an
+        article's replication view; a static page's coverage line (static pages are few,
+        so tying them all to it costs nothing)."""
+        if isinstance(content, Page):
+            return self.context.get(COVERAGE_KEY)
+        return (self.context.get("replication_views") or {}).get(content.slug)
+
     def _content(self, content: Content) -> bytes:
         """An article or page: its metadata (model, view, ...), body, "serupa" list, and
-        the replication view `article.html` reads for it from the context."""
-        views = self.context.get("replication_views") or {}
+        what its template reads for it from the context (`read_from_context`)."""
         category = getattr(content, "category", None)
         return _digest_of_repr(
             (
@@ -196,7 +205,7 @@ class Fingerprints:
                 # page changes when an entry it links to moves (its own URL is in `name`).
                 content.get_content(LINK_ROOT),
                 getattr(content, "similar", None),
-                views.get(content.slug),
+                self.read_from_context(content),
                 (category.name, category.slug) if category is not None else None,
             )
         )

@@ -17,6 +17,7 @@ from pelican.utils import SafeDatetime
 
 from katalog.content.checking import load_page
 from katalog.content.history import git_dates, last_changed
+from katalog.content.taxonomy import DRAFT_STATUS
 from katalog.errors import Problem
 from katalog.site import cache
 from katalog.site.reading import ReadResult, key_of, read_all, read_one, stamp
@@ -24,7 +25,6 @@ from katalog.site.state import state_of, taxonomy_path
 from katalog.site.views import EntryView
 
 SKIP = {"status": "skip", "title": "", "slug": ""}
-DRAFT_STATUS = "draft"  # taxonomy status of work in progress
 DRAFT_MARK = "DRAF"  # shown on a draft's page and card in development builds
 
 

@@ -101,7 +101,8 @@ class _LastingFingerprints(Fingerprints):
     """`Fingerprints` whose article digests outlive one pass.
 
     An article's digest depends on the object (replaced when its file changes), its
-    "serupa" list and its replication view (compared here), and on the URLs its body
+    "serupa" list and its replication view (compared here; a static page's, on the coverage
+    line), and on the URLs its body
     links to through Pelican's ``{filename}`` syntax: such bodies are digested every pass.
     """
 
@@ -111,9 +112,8 @@ class _LastingFingerprints(Fingerprints):
         self._menu: tuple[object, bytes] | None = None
 
     def _content(self, content: Content) -> bytes:
-        views = self.context.get(CONTEXT_KEY) or {}
         similar = getattr(content, "similar", None)
-        inputs = (None if similar is None else tuple(similar), views.get(content.slug))
+        inputs = (None if similar is None else tuple(similar), self.read_from_context(content))
         found = self._live.lasting.get(id(content))
         if found is not None and found[0] is content and found[1] == inputs:
             return found[2]

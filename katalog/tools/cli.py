@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         help="buka juga setiap tautan sumber (perlu internet; tidak saat build)",
     )
     check.add_argument("--timeout", type=float, default=10.0, metavar="DETIK", help="batas waktu per tautan")
+    check.add_argument(
+        "--report",
+        action="store_true",
+        help="cetak juga isian yang belum diketahui per entri, terbanyak lebih dulu (seperti lengkapi/)",
+    )
 
     new = commands.add_parser("new", help="buat berkas inovasi baru yang lengkap dengan komentar")
     new.add_argument("title", nargs="?", help="judul inovasi (ditanyakan bila dijalankan di terminal)")
@@ -125,6 +130,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         report.problems.extend(check_external_links(report.entries, timeout=args.timeout))
     for problem in report.problems:
         print(problem)
+    if args.report:
+        from katalog.tools.report import completeness_report
+
+        print("\n".join(completeness_report(files, report.entries, settings)))
     warnings = f" ({report.warnings} peringatan)" if report.warnings else ""
     if report.invalid_files:
         print(f"{report.invalid_files} dari {report.files} berkas bermasalah{warnings}.", file=sys.stderr)
