@@ -17,10 +17,12 @@ from typing import Any
 from pelican.generators import Generator
 from pelican.writers import Writer
 
+from katalog.content.columns import TEMPLATE_FILES
 from katalog.content.completeness import coverage_of, gap_counts, most_incomplete_first
 from katalog.content.facets import Facet, build_facets
 from katalog.content.freshness import max_age
 from katalog.content.schema import schema_text
+from katalog.resources import DEFAULTS
 from katalog.site.export import innovations_csv, innovations_json
 from katalog.site.outputs import COVERAGE_KEY, required_plan
 from katalog.site.state import state_of
@@ -29,6 +31,7 @@ ALL_FEED = "feeds/semua.atom.xml"
 STALE_PAGE = "perlu-diperbarui/"
 LACKING_PAGE = "lengkapi/"  # entries by how many facts are still unknown (katalog.content.completeness)
 FEED_FACETS = ("unit", "bidang")  # one Atom feed per value of these facets
+TEMPLATE_DATA = tuple(f"data/{name}" for name in TEMPLATE_FILES)  # the import template, copied
 
 
 def sort_key(article: Any) -> str:
@@ -89,6 +92,8 @@ class CatalogueGenerator(PageGenerator):
         self._write_data("schema.json", schema_text(state.taxonomy))
         self._write_data("inovasi.json", innovations_json(entries, site_url))
         self._write_data("inovasi.csv", innovations_csv(entries, site_url))
+        for name in TEMPLATE_FILES:  # `katalog import`'s template: the committed copy, not made per build
+            required_plan(self.settings).write_bytes(f"data/{name}", (DEFAULTS / name).read_bytes())
         lacking = most_incomplete_first(articles)  # the same order as `katalog check --report`
         coverage = self.context.get(COVERAGE_KEY)
         # Each page gets only what its template prints: a page is re-rendered when one of

@@ -39,7 +39,7 @@ from katalog.content.facets import build_facets
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry, load_entries
 from katalog.site import cache
-from katalog.site.generators import ALL_FEED, LACKING_PAGE, STALE_PAGE, feed_path
+from katalog.site.generators import ALL_FEED, LACKING_PAGE, STALE_PAGE, TEMPLATE_DATA, feed_path
 from katalog.site.overrides import static_files, use_theme_overrides
 from katalog.site.reader import DRAFT_STATUS
 from katalog.site.reading import CACHE_FILE, PARALLEL_FROM, cache_version, key_of, stamp
@@ -51,7 +51,13 @@ DEFAULT_SETTINGS = Path("pelicanconf.py")
 # and searchpage.SearchPageGenerator.
 FIXED_PAGES = ("replikasi/", "bandingkan/", "cari/")
 # Data files: generators.CatalogueGenerator._write_data, and replication_pages' comparison.
-DATA_FILES = ("data/schema.json", "data/inovasi.json", "data/inovasi.csv", "data/bandingkan.json")
+DATA_FILES = (
+    "data/schema.json",
+    "data/inovasi.json",
+    "data/inovasi.csv",
+    "data/bandingkan.json",
+    *TEMPLATE_DATA,
+)
 WEB_FILES = ("sitemap.xml", "robots.txt")  # webfiles.write_web_files
 # The search index's manifest (browserindex.CLIENT_DIR / MANIFEST; a test keeps them equal):
 # written out here because importing the exporter costs `katalog check` numpy's start-up.

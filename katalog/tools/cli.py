@@ -1,4 +1,4 @@
-"""The `katalog` command line: check, new, build, search, init, devserver, schema.
+"""The `katalog` command line: check, new, build, search, init, devserver, schema, import.
 
 User errors (`KatalogError`) become clean lines and an exit code; usage errors exit 2.
 """
@@ -104,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="tulis juga di folder yang tidak kosong (tanpa menimpa)"
     )
     init.add_argument("--no-input", action="store_true", help="jangan bertanya walau di terminal")
+
+    imp = commands.add_parser("import", help="buat entri draf dari lembar .xlsx/.csv, satu per baris")
+    imp.add_argument("file", nargs="?", type=Path, help="berkas .xlsx atau .csv")
+    imp.add_argument("--mapping", type=Path, help="YAML: judul kolom -> kunci, nama lembar, baris judul")
+    imp.add_argument("--dry-run", action="store_true", help="tampilkan perubahan sebagai diff, tanpa menulis")
+    imp.add_argument("--dir", type=Path, default=DEFAULT_CONTENT / "inovasi", help="folder entri")
+    imp.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
+    imp.add_argument("--template", type=Path, metavar="FOLDER", help="tulis templat impor ke FOLDER")
 
     dev = commands.add_parser("devserver", help="pratinjau: bangun ulang tiap kali berkas disimpan")
     dev.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
@@ -215,6 +223,21 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    if args.template is not None:
+        from katalog.tools.sheettemplate import write_templates
+
+        for path in write_templates(args.template):
+            print(path)
+        return 0
+    if args.file is None:
+        msg = "sebutkan berkas .xlsx atau .csv, mis. katalog import usulan.xlsx"
+        raise UsageError(msg)
+    from katalog.tools.importing import run_import
+
+    return run_import(args.file, args.dir, Taxonomy.load(args.taxonomy), args.mapping, args.dry_run)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from katalog.content.schema import write_schema
     from katalog.tools.doctables import refresh_field_table
@@ -263,6 +286,7 @@ COMMANDS = {
     "search": cmd_search,
     "devserver": cmd_devserver,
     "init": cmd_init,
+    "import": cmd_import,
 }
 
 
