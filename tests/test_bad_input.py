@@ -30,6 +30,8 @@ EXPECTED: dict[str, list[str]] = {
         f"{BAD}/file-not-utf8.md:12: berkas: bukan teks UTF-8; simpan ulang berkas dengan pengodean UTF-8"
     ],
     "title-missing": [f"{BAD}/title-missing.md:1: title: wajib diisi"],
+    # `sources` cannot be null: no "(tulis null ...)" hint, unlike `year` or `contact`.
+    "sources-missing": [f"{BAD}/sources-missing.md:1: sources: wajib diisi"],
     "summary-empty": [f"{BAD}/summary-empty.md:3: summary: tidak boleh kosong"],
     "year-wrong-type": [
         f"{BAD}/year-wrong-type.md:7: year: harus berupa bilangan bulat (mis. 2019), bukan teks '2019'"

@@ -12,6 +12,8 @@ import functools
 import gc
 import multiprocessing
 import os
+import types
+import typing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -268,7 +270,11 @@ def _nullable(loc: tuple[Any, ...]) -> bool:
     if model is None or not loc:
         return False
     field = model.model_fields.get(str(loc[-1]))
-    return field is not None and "None" in str(field.annotation)
+    if field is None:
+        return False
+    # `X | None` only: the text of a list's annotation names NoneType too (its metadata).
+    origin = typing.get_origin(field.annotation)
+    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(field.annotation)
 
 
 def _unknown_key(loc: tuple[Any, ...]) -> str:
