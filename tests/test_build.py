@@ -182,6 +182,24 @@ def test_real_content_every_entry_has_its_pages(real_site: Path, taxonomy: Taxon
                 assert f'href="../../inovasi/{entry.slug}/"' in facet_page, (entry.source, link.url)
 
 
+def test_real_content_every_entry_is_in_open_data_and_found_by_its_title(
+    real_site: Path, taxonomy: Taxonomy
+) -> None:
+    import json
+
+    from katalog.search.query import search
+
+    entries = real_entries(taxonomy)
+    records = json.loads((real_site / "data" / "inovasi.json").read_text(encoding="utf-8"))
+    assert sorted(r["slug"] for r in records) == sorted(e.slug for e in entries)
+    csv_text = (real_site / "data" / "inovasi.csv").read_text(encoding="utf-8")
+    index = real_site.parent / ".katalog-whoosh"
+    for entry in entries:
+        assert f"/inovasi/{entry.slug}/" in csv_text, entry.source
+        hits = search(index, entry.innovation.title, limit=5)
+        assert entry.slug in [hit.slug for hit in hits], entry.source
+
+
 def test_real_content_static_pages(real_site: Path) -> None:
     for slug in ("tentang", "cara-replikasi", "kontribusi"):
         assert (real_site / slug / "index.html").is_file()
