@@ -6,12 +6,9 @@ import heapq
 from collections.abc import Hashable
 from pathlib import Path
 
-import pytest
-
 from bench.synthetic import generate
 from katalog.content.checking import check_files, collect_files
 from katalog.content.taxonomy import Taxonomy
-from katalog.search import similarity
 from katalog.search.documents import build_schema, indexed_document
 from katalog.search.ranking import FIELD_BOOSTS, MemoryStatistics, Posting, bm25, idf
 from katalog.search.similarity import KEY_TERMS, SIMILAR_FIELDS, similar_documents
@@ -59,12 +56,8 @@ def statistics(folder: Path, taxonomy: Taxonomy) -> tuple[MemoryStatistics, dict
     return MemoryStatistics([d.analysed for d in docs]), {n: d.slug for n, d in enumerate(docs)}
 
 
-@pytest.mark.parametrize("cells", [similarity.BLOCK_CELLS, 1, 500])
-def test_numpy_sums_equal_the_plain_definition_on_the_real_catalogue(
-    taxonomy: Taxonomy, cells: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_numpy_sums_equal_the_plain_definition_on_the_real_catalogue(taxonomy: Taxonomy) -> None:
     stats, slug_of = statistics(ROOT / "content" / "inovasi", taxonomy)
-    monkeypatch.setattr(similarity, "BLOCK_CELLS", cells)
     found = similar_documents(stats, slug_of)
     assert found == plain_similar(stats, slug_of)
     assert sum(map(len, found.values())) >= 4 * len(found)
