@@ -404,8 +404,17 @@ def machine() -> dict[str, str]:
         "whoosh": metadata.version("whoosh-reloaded"),
         "hugo": _version([hugo_binary(), "version"]).split("-")[0].removeprefix("hugo "),
         "pagefind": _version([pagefind_binary(), "--version"]).removeprefix("pagefind "),
-        "playwright": metadata.version("playwright"),
+        "playwright": _installed("playwright"),
     }
+
+
+def _installed(package: str) -> str:
+    """A package's version, or that it is missing: a bench that ran for an hour must not
+    lose its figures because a test-only package is absent from its environment."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _proc_field(path: str, key: str) -> str:
