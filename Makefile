@@ -21,10 +21,10 @@ help: ## show this list
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,api]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the project with test and bench extras
+install: $(STAMP) ## create .venv and install the project with test, bench and api extras
 
 html: $(STAMP) ## build the site into output/ (atomic: a failed build keeps the old output)
 	$(BIN)/katalog build --settings $(CONFFILE) --output $(OUTPUTDIR)

@@ -44,6 +44,9 @@ KATALOG_PROTECTED_WORDS = "kata-dilindungi.txt"  # relative to PATH; adds to the
 KATALOG_INDEX_DIR = ".katalog/whoosh"  # the Whoosh index of `katalog search` (never published)
 KATALOG_STALE_AFTER_DAYS = 365  # entries not re-verified for longer are flagged
 KATALOG_INCLUDE_DRAFTS = True  # `status: draft` entries shown with a DRAF mark (never in publish)
+# Jaringan Inovasi: a site whose jaringan.yaml (beside the settings file) lists member
+# catalogues is a network; `katalog harvest` fills its snapshots, the build merges them.
+KATALOG_NETWORK = "jaringan.yaml"
 
 ARTICLE_PATHS = ["inovasi"]
 ARTICLE_URL = "inovasi/{slug}/"

@@ -182,6 +182,7 @@ PAGE_VARIABLES = {
     "feed_url", "stale_count", "stale", "max_age_days", "ranked", "total_replications", "choices",
     "max_compared", "search_facets", "manifest_url", "i", "r", "v", "item", "contact_list",
     "incomplete_count", "incomplete", "gaps_by_field",
+    "network_size", "members", "harvested_total", "failing",  # a network's home and jaringan/ page
 }  # fmt: skip
 
 

@@ -11,8 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import chdir
 from pathlib import Path
 
 import pytest
@@ -38,22 +37,12 @@ FLAGS = [
 ]
 
 
-@contextmanager
-def inside(folder: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
-
-
 def init(target: Path, *extra: str) -> int:
     return main(["init", str(target), *FLAGS, "--no-input", *extra])
 
 
 def build_here(site: Path, **overrides: object) -> Path:
-    with inside(site):
+    with chdir(site):
         build(site / "pelicanconf.py", site / "output", dict(overrides))
     return site / "output"
 
@@ -116,7 +105,7 @@ def test_an_empty_catalogue_builds_a_friendly_home(site: Path) -> None:
 
 
 def test_a_first_entry_builds_and_is_found(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with inside(site):
+    with chdir(site):
         assert main(["new", "Layanan Izin Daring", "--unit", "Diskominfo", "--kind", "digitalisasi",
                      "--year", "2024", "--no-input"]) == 0  # fmt: skip
         assert main(["check"]) == 0
@@ -124,7 +113,7 @@ def test_a_first_entry_builds_and_is_found(site: Path, capsys: pytest.CaptureFix
     page = (output / "inovasi" / "layanan-izin-daring" / "index.html").read_text(encoding="utf-8")
     assert "Dinas Komunikasi dan Informatika" in page
     assert '"name": "Dinas Komunikasi dan Informatika"' in page  # JSON-LD provider
-    with inside(site):
+    with chdir(site):
         capsys.readouterr()
         assert main(["search", "izin daring", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)

@@ -1,4 +1,4 @@
-"""The package reads as the pipeline: content <- search <- site <- tools, and no import cycle."""
+"""The package reads as the pipeline: content <- search <- network <- site <- api <- tools; no import cycle."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .conftest import ROOT
 PACKAGE = ROOT / "katalog"
 # Each layer may import only from itself and the layers before it; the top-level leaf
 # modules (errors, resources, settings) may be imported by any layer.
-LAYERS = ["content", "search", "site", "tools"]
+LAYERS = ["content", "search", "network", "site", "api", "tools"]  # api: the JSON API over a build
 LEAVES = {"katalog", "katalog.errors", "katalog.processes", "katalog.resources", "katalog.settings"}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from katalog.content.checking import check_files, collect_files
 from katalog.content.taxonomy import Taxonomy
-from katalog.site.export import COLUMNS
+from katalog.site.export import COLUMNS, CSV_ENVELOPE
 
 from .conftest import ROOT
 
@@ -39,7 +39,7 @@ def test_csv_rows_agree_with_content(real_site: Path, taxonomy: Taxonomy) -> Non
     entries = entries_by_slug(taxonomy)
     with (real_site / "data" / "inovasi.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["slug", *(c.name for c in COLUMNS), "url"]
+    assert list(rows[0]) == ["slug", *(c.name for c in COLUMNS), *CSV_ENVELOPE]
     assert [r["slug"] for r in rows] == sorted(entries)
     for row in rows:
         innovation = entries[row["slug"]].innovation

@@ -4,6 +4,7 @@ and a clear warning when an override relies on what the engine's theme does not 
 from __future__ import annotations
 
 import logging
+from contextlib import chdir
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,14 @@ import pytest
 from katalog.site.config import contrast
 from katalog.tools.cli import main
 
-from .test_init import build_here, init, inside
+from .test_init import build_here, init
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     target = tmp_path / "kota"
     assert init(target) == 0
-    with inside(target):
+    with chdir(target):
         assert (
             main(["new", "Layanan Izin Daring", "--unit", "Diskominfo", "--year", "2024", "--no-input"]) == 0
         )
@@ -144,7 +145,7 @@ def test_a_bad_setting_is_one_clear_line_and_exit_2(
     site: Path, setting: str, expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     add_settings(site, setting + "\n")
-    with inside(site):
+    with chdir(site):
         assert main(["build"]) == 2
     err = capsys.readouterr().err
     assert err.splitlines() == [expected]
@@ -156,7 +157,7 @@ def test_a_settings_file_that_does_not_run_is_reported_on_its_line(
 ) -> None:
     lines = (site / "pelicanconf.py").read_text(encoding="utf-8").count("\n")
     add_settings(site, "SITENAME = 'tanpa penutup\n")
-    with inside(site):
+    with chdir(site):
         assert main(["build"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"pelicanconf.py:{lines + 1}: berkas pengaturan tidak dapat dibaca: SyntaxError")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from katalog.content.model import Innovation
+from katalog.content.model import Innovation, slugify
 from katalog.content.taxonomy import Taxonomy, Vocabulary
 
 
@@ -97,8 +97,23 @@ class Facet:
         return self.spec.label
 
 
-def build_facets(entries: Iterable[HasInnovation], taxonomy: Taxonomy) -> list[Facet]:
-    """Group entries by every facet value; values keep taxonomy order, years run newest first."""
+# A network's facet: the agency publishing each entry (its own for the site's entries, a
+# member's for harvested ones). Not a field of the model (the values come from where an
+# entry was read), so it is no `FACETS` row: `build_facets` adds it when given `agency_of`.
+AGENCY_FACET = FacetSpec("instansi", "Instansi", None, lambda i: [])
+
+
+def agency_link(name: str) -> Link:
+    """The ``instansi/<slug>/`` link of an agency (its name, slugified)."""
+    slug = slugify(name) or UNKNOWN_SLUG
+    return Link(slug, name or UNKNOWN_LABEL, f"{AGENCY_FACET.key}/{slug}/", name)
+
+
+def build_facets(
+    entries: Iterable[HasInnovation], taxonomy: Taxonomy, agency_of: Callable[[Any], str] | None = None
+) -> list[Facet]:
+    """Group entries by every facet value; values keep taxonomy order, years run newest first.
+    With `agency_of` (a network), the ``instansi`` facet comes last, agencies by name."""
     entries = list(entries)
     facets = []
     for spec in FACETS:
@@ -110,6 +125,13 @@ def build_facets(entries: Iterable[HasInnovation], taxonomy: Taxonomy) -> list[F
                     by_slug[link.slug] = FacetValue(link, order=_order(spec, value, taxonomy))
                 by_slug[link.slug].entries.append(entry)
         facets.append(Facet(spec, sorted(by_slug.values(), key=lambda v: v.order)))
+    if agency_of is not None:
+        agencies: dict[str, FacetValue] = {}
+        for entry in entries:
+            link = agency_link(agency_of(entry))
+            value = agencies.setdefault(link.slug, FacetValue(link, order=(0, link.label.casefold())))
+            value.entries.append(entry)
+        facets.append(Facet(AGENCY_FACET, sorted(agencies.values(), key=lambda v: v.order)))
     return facets
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from urllib.parse import urljoin
 
 import markdown
 import nh3
@@ -103,3 +104,28 @@ _HEADING = re.compile(r"<(/?)h([1-5])\b")
 
 def _shift_heading(match: re.Match[str]) -> str:
     return f"<{match.group(1)}h{int(match.group(2)) + 1}"
+
+
+_LINKED = re.compile(r'(<(?:a|img)\b(?:[^>"]|"[^"]*")*?\s(?:href|src)=")([^"]*)(")')
+
+
+def absolute_links(markup: str, base: str) -> str:
+    """`markup` (sanitised HTML) with every link and image address made absolute against
+    `base`, the page's own URL.
+
+    A body that leaves its site (open data, a network's copy of a member's entry) must not
+    keep addresses that only mean something on its own site: read on another site, a
+    relative link would point into that site (and fail its link check), and a ``{filename}``
+    placeholder would be resolved against its content. A placeholder Pelican did not
+    resolve has no address of its own, so it is sent to `base` itself. A link within the
+    page (``#bagian``) stays as it is: its anchor is in every copy of the body.
+    """
+
+    def absolute(match: re.Match[str]) -> str:
+        target = html.unescape(match.group(2))
+        if target.startswith("#"):
+            return match.group(0)
+        found = base if target.startswith(("{", "|")) else urljoin(base, target)
+        return f"{match.group(1)}{html.escape(found, quote=True)}{match.group(3)}"
+
+    return _LINKED.sub(absolute, markup)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +99,12 @@ class Taxonomy:
         except yaml.YAMLError as exc:
             line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
             raise ContentError([Problem(where, line, "taxonomy", f"YAML tidak sah: {exc}")]) from None
+        return cls.from_data(raw, where)
+
+    @classmethod
+    def from_data(cls, raw: object, where: str) -> Taxonomy:
+        """Check parsed vocabularies (as `parse` reads them from YAML, or as a member's
+        manifest publishes them); kinds and statuses left out are the engine's."""
         if not isinstance(raw, dict):
             raise ContentError([Problem(where, 1, "taxonomy", "harus berupa pemetaan")])
         vocabularies: dict[str, Vocabulary] = {}
@@ -110,8 +117,8 @@ class Taxonomy:
             terms = tuple(
                 Term(slug=str(i["slug"]), name=str(i["name"]), short=str(i.get("short", ""))) for i in items
             )
-            spellings = [s for t in terms for s in {t.slug, t.name}]
-            repeated = sorted({s for s in spellings if spellings.count(s) > 1})
+            spellings = Counter(s for t in terms for s in {t.slug, t.name})
+            repeated = sorted(s for s, count in spellings.items() if count > 1)
             if repeated:
                 message = f"'{repeated[0]}' dipakai lebih dari sekali"
                 raise ContentError([Problem(where, 1, key, message)])

@@ -7,6 +7,7 @@ editors' language, each placed on the line of the offending key.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import gc
@@ -35,6 +36,17 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a harvested entry comes from: a network's member catalogue (`katalog.network`)."""
+
+    member: str  # the member's slug in the network's jaringan.yaml
+    agency: str  # the agency that publishes the entry
+    url: str  # the entry's canonical page, on the member's site
+    harvested: dt.datetime  # when the member's data was last confirmed ("data per ...")
+    modified: dt.datetime | None = None  # when the member last changed the entry
+
+
+@dataclass(frozen=True)
 class Entry:
     """A validated innovation with its rendered body: the single source for every output."""
 
@@ -43,6 +55,7 @@ class Entry:
     body_html: str
     body_markdown: str
     key_lines: dict[str, int] = field(default_factory=dict)  # line of each top-level key
+    origin: Origin | None = None  # None: the site's own entry, read from its content folder
 
     def line_of(self, key: str) -> int:
         """Line of top-level `key`; a derived slug points at `title`."""
@@ -152,7 +165,15 @@ def validate_located(
 
 def translate_errors(exc: ValidationError, located: Located, where: str) -> list[Problem]:
     """One Indonesian `Problem` per pydantic error, on the line of the key concerned."""
-    problems = []
+    return _dedupe(
+        [Problem(where, located.line_of(loc), name, message) for loc, name, message in describe_errors(exc)]
+    )
+
+
+def describe_errors(exc: ValidationError) -> list[tuple[tuple[Any, ...], str, str]]:
+    """(location, dotted field, Indonesian message) of each pydantic error, each one line:
+    the words of `katalog check`, for data that has no lines (a network's harvested records)."""
+    described = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         # Union members add their type name to the location; editors never wrote those.
@@ -160,10 +181,8 @@ def translate_errors(exc: ValidationError, located: Located, where: str) -> list
         if error["type"] == "extra_forbidden":  # the last part is the editor's own key ("Title")
             loc = (*(p for p in error["loc"][:-1] if not _is_union_noise(p)), error["loc"][-1])
         name = dotted(loc) or "front matter"
-        problems.append(
-            Problem(where, located.line_of(loc), _one_line(name), _one_line(_message(error, loc)))
-        )
-    return _dedupe(problems)
+        described.append((loc, _one_line(name), _one_line(_message(error, loc))))
+    return described
 
 
 def _one_line(text: str) -> str:

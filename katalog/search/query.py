@@ -24,6 +24,7 @@ is a `SearchIndexError` (derived data: build again), never a traceback.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -132,30 +133,57 @@ def search(
     table = default_synonyms() if synonyms is None else synonyms  # the site's file, not the index
     try:
         with ix.reader() as reader:
-            parts = ranking.plan(query, query_analyzer(reader), table)
-            return _ranked(reader, parts, limit, facet_filter(unit, bidang, jenis, tahun))
+            narrow = facet_filter(unit, bidang, jenis, tahun)
+            allowed = None
+            if narrow is not None:
+                from whoosh.searching import Searcher  # its import (with whoosh.query) is for facets only
+
+                allowed = set(Searcher(reader, closereader=False).docs_for_query(narrow))
+            return ranked_page(reader, query, limit, synonyms=table, allowed=allowed).hits
     except KatalogError:
         raise
     except Exception as exc:
         raise SearchIndexError(index_dir, _described(exc)) from exc
 
 
-def _ranked(reader: IndexReader, parts: list[ranking.Part], limit: int, narrow: Query | None) -> list[Hit]:
-    scores = ranking.score(parts, ranking.WhooshStatistics(reader))
-    if narrow is not None:
-        from whoosh.searching import Searcher  # its import (with whoosh.query) is for facets only
+@dataclass(frozen=True)
+class Page:
+    """One page of a ranking: its hits and how many entries matched in all."""
 
-        allowed = set(Searcher(reader, closereader=False).docs_for_query(narrow))
+    total: int
+    hits: list[Hit]
+
+
+def ranked_page(
+    reader: IndexReader,
+    query: str,
+    limit: int,
+    offset: int = 0,
+    synonyms: dict[str, list[str]] | None = None,
+    allowed: Container[int] | None = None,
+    stats: ranking.WhooshStatistics | None = None,
+) -> Page:
+    """The ranking of `search` on an open reader: the `limit` hits after the first `offset`.
+
+    The one ranking of `katalog search` and the API (`katalog.api`), so both return the same
+    order. `allowed` keeps only those document numbers (a facet filter); `stats` lets a
+    long-lived reader (the API's) read its field lengths once instead of once per query.
+    `synonyms` None means the site's (`analysis.default_synonyms`).
+    """
+    parts = ranking.plan(query, query_analyzer(reader), synonyms)
+    scores = ranking.score(parts, stats or ranking.WhooshStatistics(reader))
+    if allowed is not None:
         scores = {doc: value for doc, value in scores.items() if doc in allowed}
-    # Only documents that can reach the first `limit` (ties at the cut included) need
-    # their stored fields for the slug tie-break: at 10,000 entries a common word
+    # Only documents that can reach the first `offset + limit` (ties at the cut included)
+    # need their stored fields for the slug tie-break: at 10,000 entries a common word
     # scores thousands of documents, and reading each one's fields dominated a query.
-    if len(scores) > limit > 0:
-        cut = heapq.nlargest(limit, scores.values())[-1]
+    total, wanted = len(scores), offset + limit
+    if total > wanted > 0:
+        cut = heapq.nlargest(wanted, scores.values())[-1]
         scores = {doc: value for doc, value in scores.items() if value >= cut}
     fields = {doc: reader.stored_fields(doc) for doc in scores}
-    ranked = ranking.rank(scores, lambda doc: fields[doc]["slug"], limit)
-    return [_hit(fields[doc], value) for doc, value in ranked]
+    ranked = ranking.rank(scores, lambda doc: fields[doc]["slug"], wanted)[offset:]
+    return Page(total, [_hit(fields[doc], value) for doc, value in ranked])
 
 
 def open_index(index_dir: Path) -> Index:

@@ -64,7 +64,9 @@ def load_settings(settings_file: Path, overrides: dict[str, Any] | None = None) 
     except Exception as exc:
         raise ConfigError([_unreadable(settings_file, exc)]) from None
     check_settings(settings, settings_file, frozenset(DEFAULT_CONFIG))
-    use_theme_overrides(settings, settings_file.resolve().parent)
+    site = settings_file.resolve().parent
+    use_theme_overrides(settings, site)
+    settings["KATALOG_NETWORK"] = str(site / settings.get("KATALOG_NETWORK", "jaringan.yaml"))
     return settings
 
 

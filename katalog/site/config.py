@@ -126,6 +126,7 @@ class SiteConfig(BaseModel):
     KATALOG_INDEX_DIR: Text = ".katalog/whoosh"
     KATALOG_STALE_AFTER_DAYS: Annotated[int, Field(gt=0)] = 365
     KATALOG_INCLUDE_DRAFTS: bool = True
+    KATALOG_NETWORK: Text = "jaringan.yaml"  # relative to the settings file's folder
 
 
 # Keys the build and the tests set for one run (never in a settings file); not checked.

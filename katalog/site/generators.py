@@ -22,8 +22,17 @@ from katalog.content.completeness import coverage_of, gap_counts, most_incomplet
 from katalog.content.facets import Facet, build_facets
 from katalog.content.freshness import max_age
 from katalog.content.schema import schema_text
+from katalog.network.manifest import (
+    MANIFEST_FILE,
+    MANIFEST_SCHEMA_FILE,
+    manifest_dict,
+    manifest_schema_text,
+    manifest_text,
+    own_agency,
+)
 from katalog.resources import DEFAULTS
-from katalog.site.export import innovations_csv, innovations_json
+from katalog.site.export import Published, innovations_csv, innovations_json
+from katalog.site.harvested import agency_facet
 from katalog.site.outputs import COVERAGE_KEY, required_plan
 from katalog.site.state import state_of
 
@@ -84,14 +93,11 @@ class CatalogueGenerator(PageGenerator):
     def generate_output(self, writer: Writer) -> None:
         state = state_of(self.settings)
         articles = sorted(self.context.get("articles", []), key=sort_key)
-        facets = build_facets(articles, state.taxonomy)
+        facets = build_facets(articles, state.facet_taxonomy, agency_facet(self.settings))
         total = len(articles)
         self._write_feeds(writer, articles, facets)
-        entries = [a.entry for a in articles]
-        site_url = self.settings["KATALOG_PUBLIC_URL"]
         self._write_data("schema.json", schema_text(state.taxonomy))
-        self._write_data("inovasi.json", innovations_json(entries, site_url))
-        self._write_data("inovasi.csv", innovations_csv(entries, site_url))
+        self._write_open_data(articles)
         for name in TEMPLATE_FILES:  # `katalog import`'s template: the committed copy, not made per build
             required_plan(self.settings).write_bytes(f"data/{name}", (DEFAULTS / name).read_bytes())
         lacking = most_incomplete_first(articles)  # the same order as `katalog check --report`
@@ -110,6 +116,7 @@ class CatalogueGenerator(PageGenerator):
             stale_count=sum(1 for a in articles if a.view.stale_note),
             incomplete_count=len(lacking),
             coverage=coverage,
+            network_size=len(state.network.members) if state.network is not None else 0,
         )
         self.write_page(
             writer,
@@ -149,6 +156,20 @@ class CatalogueGenerator(PageGenerator):
                     feed_url=feed,
                 )
 
+    def _write_open_data(self, articles: list[Any]) -> None:
+        """inovasi.json and .csv, and the manifest that points networks at them (with the
+        JSON's checksum, so it is written after it)."""
+        settings = self.settings
+        public, agency = settings["KATALOG_PUBLIC_URL"], own_agency(settings)
+        items = [Published.of(a.entry, public, agency, a.view.modified, _body(a, public)) for a in articles]
+        records = innovations_json(items)
+        self._write_data("inovasi.json", records)
+        self._write_data("inovasi.csv", innovations_csv(items))
+        newest = max((i.modified for i in items), default=NO_CHANGE)
+        manifest = manifest_dict(settings, state_of(settings).taxonomy, len(items), newest, records.encode())
+        required_plan(settings).write_text(MANIFEST_FILE, manifest_text(manifest))
+        required_plan(settings).write_text(MANIFEST_SCHEMA_FILE, manifest_schema_text())
+
     def _write_data(self, name: str, text: str) -> None:
         """Write an open-data file under ``output/data/`` (kept when its bytes are the same)."""
         required_plan(self.settings).write_text(f"data/{name}", text)
@@ -167,3 +188,20 @@ class CatalogueGenerator(PageGenerator):
                 items = sorted(value.entries, key=lambda a: (a.date, a.slug), reverse=True)
                 title = f"{facet.label}: {value.link.title or value.link.label}"
                 writer.write_feed(items, context, path, feed_title=title)
+
+
+NO_CHANGE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # a catalogue with no entry: a fixed time, not the clock
+
+
+def _body(article: Any, site_url: str) -> str:
+    """An article's body as its page shows it, with ``{filename}`` and other placeholders
+    resolved against `site_url` (most bodies have none).
+
+    Pelican's own replacement, called directly: its public `get_content` would memoise a
+    second copy of every body for the whole build. Both methods are private to Pelican
+    (pinned to 4.12 in pyproject.toml; `katalog.site.resident` uses the first too).
+    """
+    body: str = article.entry.body_html
+    if article._get_intrasite_link_regex().search(body):
+        return article._update_content(body, site_url)
+    return body

@@ -23,7 +23,7 @@ import html
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,11 @@ from katalog.content.checking import PageEntry, load_page
 from katalog.content.facets import build_facets
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry, load_entries
+from katalog.network.manifest import MANIFEST_FILE, MANIFEST_SCHEMA_FILE, own_agency
 from katalog.site import cache
 from katalog.site.generators import ALL_FEED, LACKING_PAGE, STALE_PAGE, TEMPLATE_DATA, feed_path
+from katalog.site.harvested import agency_of, load_site_network
+from katalog.site.network_page import NETWORK_PAGE
 from katalog.site.overrides import static_files, use_theme_overrides
 from katalog.site.reader import DRAFT_STATUS
 from katalog.site.reading import CACHE_FILE, PARALLEL_FROM, cache_version, key_of, stamp
@@ -50,12 +53,15 @@ DEFAULT_SETTINGS = Path("pelicanconf.py")
 # `LACKING_PAGE` (generators.CatalogueGenerator): replication_pages.ReplicationGenerator
 # and searchpage.SearchPageGenerator.
 FIXED_PAGES = ("replikasi/", "bandingkan/", "cari/")
-# Data files: generators.CatalogueGenerator._write_data, and replication_pages' comparison.
+# Data files: generators.CatalogueGenerator._write_data and _write_open_data (the network
+# manifest and its schema), and replication_pages' comparison.
 DATA_FILES = (
     "data/schema.json",
     "data/inovasi.json",
     "data/inovasi.csv",
     "data/bandingkan.json",
+    MANIFEST_FILE,
+    MANIFEST_SCHEMA_FILE,
     *TEMPLATE_DATA,
 )
 WEB_FILES = ("sitemap.xml", "robots.txt")  # webfiles.write_web_files
@@ -290,15 +296,25 @@ def _cached_entries(settings: Mapping[str, Any], paths: list[Path]) -> dict[str,
 def predict(
     settings: Mapping[str, Any], taxonomy: Taxonomy, entries: Iterable[Entry], pages: Iterable[PageEntry]
 ) -> Inventory:
-    """Every file a build of `entries` and `pages` (all valid) writes with `settings`."""
+    """Every file a build of `entries` and `pages` (all valid) writes with `settings`; in a
+    network, its members' entries too (read from the snapshots, as the build reads them)."""
     published = [e for e in entries if is_published(settings, e)]
+    network = load_site_network(dict(settings), taxonomy)
+    agency = None
+    if network is not None:
+        published += network.entries
+        taxonomy = network.taxonomy
+        own = own_agency(settings)
+        agency = lambda item: agency_of(item, own)  # noqa: E731 - the one place it is needed
     sources = [_source_page(settings, "ARTICLE", e) for e in published]
     sources += [_source_page(settings, "PAGE", p) for p in pages]
     generated = {s.relative: s.url for s in sources}
     statics = _statics(settings, sources, generated)
     root = Path(settings["PATH"])
     files = {s.save_as for s in sources}
-    files.update(_catalogue_outputs(published, taxonomy))
+    files.update(_catalogue_outputs(published, taxonomy, agency))
+    if network is not None:
+        files.add(f"{NETWORK_PAGE}index.html")
     files.update(_theme_outputs(settings))
     files.update(_norm(settings["STATIC_SAVE_AS"].format(path=p)) for p in statics if (root / p).is_file())
     return Inventory(settings, frozenset(files), tuple(sources), generated, statics)
@@ -339,11 +355,13 @@ def _statics(
     return {path: settings["STATIC_URL"].format(path=path) for path in sorted(found)}
 
 
-def _catalogue_outputs(published: list[Entry], taxonomy: Taxonomy) -> set[str]:
+def _catalogue_outputs(
+    published: list[Entry], taxonomy: Taxonomy, agency: Callable[[Any], str] | None = None
+) -> set[str]:
     """The home, facet and fixed pages, the feeds and the data files (the generators' own)."""
     folders = ["", STALE_PAGE, LACKING_PAGE, *FIXED_PAGES]
     files = {ALL_FEED, *DATA_FILES, *WEB_FILES, SEARCH_MANIFEST}
-    for facet in build_facets(published, taxonomy):
+    for facet in build_facets(published, taxonomy, agency):
         folders.append(f"{facet.key}/")
         for value in facet.values:
             folders.append(value.link.url)

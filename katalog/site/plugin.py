@@ -21,7 +21,9 @@ from katalog.errors import ContentError
 from katalog.search.analysis import SITE_PROTECTED, SITE_SYNONYMS, use_site_lists
 from katalog.site.cache import index_dir
 from katalog.site.generators import CatalogueGenerator
+from katalog.site.harvested import add_harvested, network_for_build
 from katalog.site.links import check_internal_links
+from katalog.site.network_page import NetworkPageGenerator
 from katalog.site.outputs import StaticFilesGenerator, required_plan, start_plan, use_keeping_writer
 from katalog.site.overrides import warn_about_overrides
 from katalog.site.progress import on_content_init, on_content_written
@@ -65,10 +67,17 @@ def start_run(pelican: Pelican) -> tuple[type[Generator], ...]:
     )
     warn_about_overrides(settings)
     settings[STATE_KEY] = state = BuildState(taxonomy=Taxonomy.load(taxonomy_path(settings)))
+    state.network, state.network_docs = network_for_build(settings, state.taxonomy)  # a network's snapshots
     start_plan(pelican.settings)
     # The Whoosh writer is forked now, while this process is small (katalog.site.related).
     state.index_writer = prepare_index_update(index_dir(settings))
-    return (CatalogueGenerator, ReplicationGenerator, SearchPageGenerator, StaticFilesGenerator)
+    return (
+        CatalogueGenerator,
+        ReplicationGenerator,
+        SearchPageGenerator,
+        NetworkPageGenerator,
+        StaticFilesGenerator,
+    )
 
 
 def after_reading(generators: list[Any]) -> None:
@@ -106,7 +115,11 @@ def order_articles(generator: ArticlesGenerator) -> None:
     """Put the articles in Pelican's order (ARTICLE_ORDER_BY, ties by slug) without its
     translation matching, which the engine's settings turn off (`ARTICLE_TRANSLATION_ID =
     None`, see katalog/settings.py): that matching was what sorted by slug, and files are
-    read in no fixed order, so without this two builds could list equal dates differently."""
+    read in no fixed order, so without this two builds could list equal dates differently.
+
+    A network's harvested articles are added first (`harvested.add_harvested`), in this
+    handler, so that they are ordered with the rest whatever order blinker calls receivers in."""
+    add_harvested(generator)
     order = generator.settings["ARTICLE_ORDER_BY"]
     for name in ("articles", "hidden_articles", "drafts"):
         by_slug = sorted(getattr(generator, name), key=attrgetter("slug"))
@@ -140,7 +153,8 @@ def register() -> None:
     # Before any page is written: abort on invalid content, else update the search index
     # and compute "Inovasi serupa" for every innovation page.
     signals.all_generators_finalized.connect(after_reading)
-    # Articles read and grouped, before categories and dates: a fixed order (ties by slug).
+    # Articles read, before categories and dates: a network's harvested articles added, then
+    # a fixed order (ties by slug).
     signals.article_generator_pretaxonomy.connect(order_articles)
     # Each content object made (one file read): advance the build's progress display.
     signals.content_object_init.connect(on_content_init)

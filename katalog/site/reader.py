@@ -20,6 +20,7 @@ from katalog.content.history import git_dates, last_changed
 from katalog.content.taxonomy import DRAFT_STATUS
 from katalog.errors import Problem
 from katalog.site import cache
+from katalog.site.harvested import site_agency
 from katalog.site.reading import ReadResult, key_of, read_all, read_one, stamp
 from katalog.site.state import state_of, taxonomy_path
 from katalog.site.views import EntryView
@@ -58,7 +59,9 @@ class KatalogReader(BaseReader):
                 "date": SafeDatetime(year, 1, 1),
                 "entry": entry,
                 "innovation": innovation,
-                "view": EntryView.of(entry, state.taxonomy, self.settings, self._changed(path)),
+                "view": EntryView.of(
+                    entry, state.taxonomy, self.settings, self._changed(path), site_agency(self.settings)
+                ),
                 # What the page shows of `entry` and `innovation`, for katalog.site.outputs.
                 "content_hash": read.indexed.fields["content_hash"],
             }

@@ -50,6 +50,7 @@ COMPARED_FIELDS: tuple[tuple[str, str], ...] = (
     ("legal_basis", "Dasar hukum"),
     ("replications", "Jumlah replikasi"),
 )
+AGENCY_ROW = ("agency", "Instansi")  # a network's first row
 
 
 @dataclass(frozen=True)
@@ -170,15 +171,22 @@ def comparison_entry(article: Any) -> dict[str, Any]:
         "legal_basis": [legal_basis_view(b).text for b in replication.legal_basis] or UNKNOWN,
         "replications": f"{len(replication.replicated_by)} instansi",
     }
+    if view.agency is not None:  # a network: which agency publishes it comes first
+        values = {AGENCY_ROW[0]: view.agency.label, **values}
     return {"slug": article.slug, "title": innovation.title, "url": view.url, "values": values}
 
 
 def comparison_data(articles: Iterable[Any]) -> dict[str, Any]:
-    """The document `bandingkan.js` reads: row headings, the limit, and every innovation."""
+    """The document `bandingkan.js` reads: row headings, the limit, and every innovation
+    (in a network, with the publishing agency as the first row)."""
+    articles = sorted(articles, key=_title_key)
+    rows = COMPARED_FIELDS
+    if any(_view(a).agency is not None for a in articles):
+        rows = (AGENCY_ROW, *rows)
     return {
         "max": MAX_COMPARED,
-        "fields": [{"key": key, "label": label} for key, label in COMPARED_FIELDS],
-        "innovations": [comparison_entry(a) for a in sorted(articles, key=_title_key)],
+        "fields": [{"key": key, "label": label} for key, label in rows],
+        "innovations": [comparison_entry(a) for a in articles],
     }
 
 

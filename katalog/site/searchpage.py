@@ -22,7 +22,7 @@ class SearchPageGenerator(PageGenerator):
     def generate_output(self, writer: Writer) -> None:
         state = state_of(self.settings)
         articles = self.context.get("articles", [])
-        facets = [f for f in build_facets(articles, state.taxonomy) if f.key in SEARCH_FACETS]
+        facets = [f for f in build_facets(articles, state.facet_taxonomy) if f.key in SEARCH_FACETS]
         self.write_page(
             writer,
             "cari/",

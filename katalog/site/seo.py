@@ -9,6 +9,10 @@ from katalog.content.validate import Entry
 
 
 def canonical_url(entry: Entry, public_url: str) -> str:
+    """The entry's canonical page: its own page, or for a network's harvested entry the
+    page on its agency's site (search engines then credit the original, not the copy)."""
+    if entry.origin is not None:
+        return entry.origin.url
     return f"{public_url.rstrip('/')}/inovasi/{entry.slug}/"
 
 
@@ -32,7 +36,7 @@ def json_ld(
         "keywords": ", ".join(innovation.tags) or None,
         "provider": {
             "@type": "GovernmentOrganization",
-            "name": innovation.unit or agency or None,
+            "name": innovation.unit or (entry.origin.agency if entry.origin else agency) or None,
         },
         "citation": list(innovation.sources),
     }

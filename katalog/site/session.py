@@ -323,8 +323,8 @@ class Session:
         plan = _PassPlan(staging, self.output, old, live.site)
         plan.fingerprints = _LastingFingerprints(gen.context, live)
         settings[PLAN_KEY] = plan
-        key = corpus_key(state.indexed, taxonomy_path(settings))
-        relating = None if key == live.corpus else Relating(list(state.indexed), state.taxonomy, plan)
+        key = corpus_key(state.indexed, taxonomy_path(settings), state.network and state.network.taxonomy)
+        relating = None if key == live.corpus else Relating(list(state.indexed), state.facet_taxonomy, plan)
         try:
             related = self._render_site(live, plan, staging, relating, interrupted)
         except BaseException:

@@ -15,6 +15,7 @@ from typing import Any
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry
 from katalog.errors import Problem
+from katalog.network.entries import Network
 from katalog.search.documents import IndexedDoc
 
 STATE_KEY = "KATALOG_STATE"
@@ -28,6 +29,15 @@ class BuildState:
     indexed: list[IndexedDoc] = field(default_factory=list)  # entries' search documents, same order
     changed: dict[Path, dt.datetime] | None = None  # git commit times, read once per run
     index_writer: Any = None  # the Whoosh index update while it runs (related.IndexWriter)
+    network: Network | None = None  # a network's members, read from their snapshots (harvested.py)
+    network_docs: list[IndexedDoc] = field(default_factory=list)  # search documents of `network.entries`
+    harvested: list[Any] = field(default_factory=list)  # their (article, entry, doc), made once per run
+
+    @property
+    def facet_taxonomy(self) -> Taxonomy:
+        """The vocabularies facets and labels come from: the site's own (against which its
+        files are validated), followed in a network by its members' (`merged_taxonomy`)."""
+        return self.network.taxonomy if self.network is not None else self.taxonomy
 
 
 def taxonomy_path(settings: dict[str, Any]) -> Path:

@@ -1,4 +1,4 @@
-"""The `katalog` command line: check, new, build, search, init, devserver, schema, import.
+"""The `katalog` command line: check, new, build, search, init, devserver, schema, import, api, harvest.
 
 User errors (`KatalogError`) become clean lines and an exit code; usage errors exit 2.
 """
@@ -17,6 +17,7 @@ from katalog.content.taxonomy import Taxonomy
 from katalog.errors import ConfigError, ContentError, KatalogError, UsageError
 
 DEFAULT_CONTENT = Path("content")
+MANIFEST_SCHEMA_NAME = "katalog.schema.json"  # `katalog schema` writes it beside the innovation schema
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,6 +114,18 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--taxonomy", type=Path, default=DEFAULT_CONTENT / "taxonomy.yaml")
     imp.add_argument("--template", type=Path, metavar="FOLDER", help="tulis templat impor ke FOLDER")
 
+    api = commands.add_parser("api", help="sajikan API JSON hanya-baca atas indeks build terakhir")
+    api.add_argument("--port", type=int, default=8001, help="porta (bawaan 8001; 0: porta bebas)")
+    api.add_argument("--bind", default="127.0.0.1", help="alamat (bawaan 127.0.0.1)")
+    api.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
+    api.add_argument("--output", type=Path, default=None, help="folder situs (bawaan: dari pengaturan)")
+    api.add_argument("--index", type=Path, default=None, help="folder indeks (bawaan: dari pengaturan)")
+    api.add_argument("--no-access-log", action="store_true", help="jangan cetak log akses (JSON per baris)")
+    api.add_argument("--workers", type=int, default=1, help="jumlah proses (bawaan 1; mis. jumlah inti CPU)")
+
+    harvest = commands.add_parser("harvest", help="panen katalog anggota (jaringan.yaml) ke snapshot")
+    harvest.add_argument("--config", type=Path, default=Path("jaringan.yaml"), help="bawaan: jaringan.yaml")
+
     dev = commands.add_parser("devserver", help="pratinjau: bangun ulang tiap kali berkas disimpan")
     dev.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
     dev.add_argument("--output", type=Path, default=Path("output"))
@@ -195,6 +208,30 @@ def cmd_devserver(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_api(args: argparse.Namespace) -> int:
+    from katalog.api.server import serve, sources_from_settings
+
+    serve(
+        sources_from_settings(args.settings, args.output, args.index),
+        args.bind,
+        args.port,
+        not args.no_access_log,
+        args.workers,
+    )
+    return 0
+
+
+def cmd_harvest(args: argparse.Namespace) -> int:
+    from katalog.network.harvest import harvest
+    from katalog.network.members import load_config
+
+    report = harvest(load_config(args.config))
+    for line in report.lines():
+        print(line, flush=True)
+    print(report.summary(), file=sys.stderr)
+    return report.exit_code
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from katalog.tools.init import (
         DEFAULT_ENGINE,
@@ -243,6 +280,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from katalog.tools.doctables import refresh_field_table
 
     print(write_schema(Taxonomy.load(args.taxonomy), args.output))
+    from katalog.network.manifest import write_manifest_schema
+
+    print(write_manifest_schema(args.output.parent / MANIFEST_SCHEMA_NAME))
     for doc in (Path("README.md"), *sorted((DEFAULT_CONTENT / "pages").glob("*.md"))):
         if doc.is_file() and refresh_field_table(doc):
             print(doc)
@@ -287,6 +327,8 @@ COMMANDS = {
     "devserver": cmd_devserver,
     "init": cmd_init,
     "import": cmd_import,
+    "harvest": cmd_harvest,
+    "api": cmd_api,
 }
 
 

@@ -1,16 +1,18 @@
-"""Tables generated into the docs: front-matter keys and open-data columns.
+"""Tables generated into the docs: front-matter keys, open-data columns, API endpoints.
 
 `katalog schema` rewrites each table between its markers in the README and the site's
-pages, from the model (`katalog.content.schema.field_table`) and the CSV columns
-(`katalog.site.export.COLUMNS`), so the docs cannot drift from the code.
+pages, from the model (`katalog.content.schema.field_table`), the CSV columns
+(`katalog.site.export.COLUMNS`) and the API's OpenAPI document
+(`katalog.api.reference.endpoint_table`), so the docs cannot drift from the code.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from katalog.api.reference import API_END, API_START, endpoint_table
 from katalog.content.schema import FIELDS_END, FIELDS_START, field_table
-from katalog.site.export import COLUMNS
+from katalog.site.export import COLUMNS, CSV_ENVELOPE, ENVELOPE
 
 COLUMNS_START = "<!-- columns:start (katalog schema) -->"
 COLUMNS_END = "<!-- columns:end -->"
@@ -19,7 +21,7 @@ COLUMNS_END = "<!-- columns:end -->"
 def column_table() -> str:
     """Markdown table of the CSV columns of `output/data/inovasi.csv`."""
     rows = [("slug", "Alamat halaman inovasi"), *((c.name, c.description) for c in COLUMNS)]
-    rows.append(("url", "Alamat lengkap halaman inovasi"))
+    rows.extend((name, ENVELOPE[name]) for name in CSV_ENVELOPE)
     return "\n".join(["| Kolom | Isi |", "|---|---|", *(f"| `{n}` | {d} |" for n, d in rows)])
 
 
@@ -29,6 +31,7 @@ def refresh_field_table(path: Path) -> bool:
     for start, end, table in (
         (FIELDS_START, FIELDS_END, field_table),
         (COLUMNS_START, COLUMNS_END, column_table),
+        (API_START, API_END, endpoint_table),
     ):
         head, _, rest = new.partition(start)
         _, _, tail = rest.partition(end)

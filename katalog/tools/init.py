@@ -40,6 +40,7 @@ FILES: dict[str, str] = {
     "content/pages/kontribusi.md.jinja2": "content/pages/kontribusi.md",
     "content/pages/cara-replikasi.md.jinja2": "content/pages/cara-replikasi.md",
     "content/pages/data-terbuka.md.jinja2": "content/pages/data-terbuka.md",
+    "content/pages/panduan-jaringan.md.jinja2": "content/pages/panduan-jaringan.md",
     "theme-README.md.jinja2": "theme/README.md",
 }
 EMPTY_FOLDERS = ("content/inovasi", "content/images", "theme/templates", "theme/static")

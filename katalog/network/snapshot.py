@@ -1,0 +1,160 @@
+"""One snapshot per member: its last good data, with provenance, and its last attempt.
+
+``jaringan/<member>.json`` beside ``jaringan.yaml``. Snapshots are committed with the
+site, not kept in ``.katalog/``: they cannot be derived again (a member may be down, or
+have changed since), so a network builds offline and reproducibly from its repository,
+its CI needs no access to the members, and the history of the folder is the record of
+what the network published about each agency and when.
+
+A snapshot holds the member's manifest and validated records as last fetched (with the
+URL, HTTP status, ``ETag`` and ``Last-Modified`` of each), when the data was last
+confirmed current (``harvested``: a 304 confirms it too), and the outcome of the last
+attempt, good or bad. A failed attempt changes only the latter: the last good data stays.
+Files are written whole or not at all (a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from katalog.network.fetch import Fetched, Validators
+
+FORMAT = "katalog-inovasi-snapshot"
+FORMAT_VERSION = 1
+
+
+class SnapshotError(Exception):
+    """A snapshot file that cannot be read (damaged, or of another format)."""
+
+
+@dataclass(frozen=True)
+class Http:
+    """Provenance of one fetched document."""
+
+    url: str
+    status: int
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, fetched: Fetched) -> Http:
+        return cls(fetched.url, fetched.status, fetched.validators.etag, fetched.validators.last_modified)
+
+    @property
+    def validators(self) -> Validators:
+        return Validators(self.etag, self.last_modified)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    at: dt.datetime
+    ok: bool
+    message: str  # the member's line of that harvest
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    member: str  # slug in jaringan.yaml
+    url: str
+    attempt: Attempt
+    harvested: dt.datetime | None = None  # when the data below was last confirmed current
+    manifest: dict[str, Any] | None = None  # as the member published it (validated)
+    manifest_http: Http | None = None
+    records_http: Http | None = None
+    records: tuple[dict[str, Any], ...] = ()  # `records.check_records`' kept records
+    skipped: tuple[str, ...] = field(default=())  # its problems: "record N: field: message"
+    drafts: int = 0
+
+    @property
+    def has_data(self) -> bool:
+        return self.harvested is not None and self.manifest is not None
+
+    def failed(self, at: dt.datetime, message: str) -> Snapshot:
+        """This snapshot after a failed attempt: its data kept, the failure recorded."""
+        return replace(self, attempt=Attempt(at, False, message))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(item) for item in value]
+    return value
+
+
+def to_json(snapshot: Snapshot) -> str:
+    data = {"format": FORMAT, "format_version": FORMAT_VERSION, **_encode(asdict(snapshot))}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def from_json(text: str, where: str) -> Snapshot:
+    """Parse a snapshot file; `SnapshotError` naming `where` when it cannot be used."""
+    try:
+        data = json.loads(text)
+        format_ok = data.get("format") == FORMAT and data.get("format_version") == FORMAT_VERSION
+        snapshot = _snapshot(data) if format_ok else None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        msg = f"{where}: snapshot rusak ({type(exc).__name__}: {exc})"
+        raise SnapshotError(msg) from None
+    if snapshot is None:
+        msg = f"{where}: bukan snapshot format {FORMAT} {FORMAT_VERSION}"
+        raise SnapshotError(msg)
+    return snapshot
+
+
+def _snapshot(data: dict[str, Any]) -> Snapshot:
+    attempt = data["attempt"]
+    return Snapshot(
+        member=str(data["member"]),
+        url=str(data["url"]),
+        attempt=Attempt(_moment(attempt["at"]), bool(attempt["ok"]), str(attempt["message"])),
+        harvested=_moment(data["harvested"]) if data.get("harvested") else None,
+        manifest=data.get("manifest"),
+        manifest_http=Http(**data["manifest_http"]) if data.get("manifest_http") else None,
+        records_http=Http(**data["records_http"]) if data.get("records_http") else None,
+        records=tuple(data.get("records") or ()),
+        skipped=tuple(data.get("skipped") or ()),
+        drafts=int(data.get("drafts") or 0),
+    )
+
+
+def _moment(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        msg = f"waktu tanpa zona: {text}"
+        raise ValueError(msg)
+    return moment
+
+
+def read_snapshot(path: Path) -> Snapshot | None:
+    """The snapshot at `path`; None when there is none; `SnapshotError` when damaged."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{path}: tidak dapat dibaca ({exc})"
+        raise SnapshotError(msg) from None
+    return from_json(text, str(path))
+
+
+def write_snapshot(path: Path, snapshot: Snapshot) -> None:
+    """Replace `path` with `snapshot` in one step (never half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(to_json(snapshot))
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,386 @@
+"""`katalog harvest`: real member catalogues served on 127.0.0.1, and hostile ones.
+
+Each member fails alone, on its own line; its last good snapshot is kept; exit 0 when
+every member was harvested or kept, 1 when one failed with no snapshot, 2 on usage.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from katalog.tools.cli import main
+
+from .networktools import Handler, Site, entry, free_port, member_site, network_config
+
+KOTA = "Pemerintah Kota Contoh"
+KAB = "Pemerintah Kabupaten Contoh"
+LIMITS = {"timeout": 1, "connect_timeout": 1, "max_bytes": 300000}
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]:
+    """Two members: kota (two entries and a draft, built with drafts as `make html` does)
+    and kab (its own `simpel`, and a replica of it)."""
+    root = tmp_path_factory.mktemp("members")
+    kota, kab = Site(), Site()
+    kota_entries = {
+        "simpel": entry("SIMPEL", "Izin daring, lihat [Antre](../antre-daring/)."),
+        "antre-daring": entry("Antre Daring", "Antrean tanpa datang."),
+        "rencana": entry("Rencana Baru", "Belum terbit.", status="draft"),
+    }
+    kab_entries = {
+        "simpel": entry("SIMPEL", "SIMPEL versi kabupaten.", unit="Bagian Umum"),
+        "replika": entry("Replika", "Meniru SIMPEL.", based_on="simpel"),
+    }
+    kota.publish(member_site(root / "kota", KOTA, kota.url, kota_entries, drafts=True))
+    kab.publish(member_site(root / "kab", KAB, kab.url, kab_entries))
+    yield {"kota": kota, "kab": kab}
+    kota.stop()
+    kab.stop()
+
+
+@pytest.fixture
+def members(sites: dict[str, Site]) -> Iterator[dict[str, Site]]:
+    """The two members, restored after each test (tampered files, behaviours, requests)."""
+    saved = {name: dict(site.files) for name, site in sites.items()}
+    yield sites
+    for name, site in sites.items():
+        site.files = saved[name]
+        site.behaviours.clear()
+        site.requests.clear()
+
+
+def harvest(network: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(["harvest", "--config", str(network / "jaringan.yaml")])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out.splitlines()
+
+
+def snapshot(network: Path, slug: str) -> dict:
+    return json.loads((network / "jaringan" / f"{slug}.json").read_text(encoding="utf-8"))
+
+
+def test_members_are_harvested_with_their_provenance(
+    tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    network_config(tmp_path, {"kota": members["kota"].url, "kab": members["kab"].url}, **LIMITS)
+    code, lines = harvest(tmp_path, capsys)
+    assert (code, lines) == (0, ["kota: 2 entri dipanen, 1 draf tidak dipanen", "kab: 2 entri dipanen"])
+    kota = snapshot(tmp_path, "kota")
+    assert kota["member"] == "kota" and kota["url"] == members["kota"].url
+    assert kota["attempt"]["ok"] is True and kota["harvested"] == kota["attempt"]["at"]
+    assert kota["manifest"]["agency"] == KOTA
+    assert kota["manifest_http"]["status"] == kota["records_http"]["status"] == 200
+    assert kota["manifest_http"]["url"] == members["kota"].url + "data/katalog.json"
+    assert kota["manifest_http"]["etag"] and kota["manifest_http"]["last_modified"]
+    assert sorted(r["slug"] for r in kota["records"]) == ["antre-daring", "simpel"]
+    assert {r["origin_url"] for r in kota["records"]} == {
+        f"{members['kota'].url}inovasi/antre-daring/",
+        f"{members['kota'].url}inovasi/simpel/",
+    }
+    assert kota["drafts"] == 1 and kota["skipped"] == []
+    replica = next(r for r in snapshot(tmp_path, "kab")["records"] if r["slug"] == "replika")
+    assert replica["based_on"] == "simpel" and replica["unit"] == "Dinas Komunikasi dan Informatika"
+
+
+def test_an_unchanged_member_costs_one_304(
+    tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    network_config(tmp_path, {"kota": members["kota"].url}, **LIMITS)
+    assert harvest(tmp_path, capsys)[0] == 0
+    before = snapshot(tmp_path, "kota")
+    members["kota"].requests.clear()
+    code, lines = harvest(tmp_path, capsys)
+    assert (code, lines) == (0, ["kota: tidak berubah (304); 2 entri"])
+    [(path, headers)] = members["kota"].requests
+    assert path == "/data/katalog.json" and headers["If-None-Match"] == before["manifest_http"]["etag"]
+    after = snapshot(tmp_path, "kota")
+    assert after["records"] == before["records"] and after["harvested"] >= before["harvested"]
+
+
+def test_a_changed_member_is_fetched_again(
+    tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    network_config(tmp_path, {"kota": members["kota"].url}, **LIMITS)
+    assert harvest(tmp_path, capsys)[0] == 0
+    kota = members["kota"]
+    kota.tamper([r for r in kota.json("data/inovasi.json") if r["slug"] != "antre-daring"])
+    assert harvest(tmp_path, capsys) == (0, ["kota: 1 entri dipanen, 1 draf tidak dipanen"])
+    assert [r["slug"] for r in snapshot(tmp_path, "kota")["records"]] == ["simpel"]
+
+
+def test_invalid_records_are_skipped_one_by_one(
+    tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    kota, kab = members["kota"], members["kab"]
+    records = kota.json("data/inovasi.json")
+    first = next(r for r in records if r["slug"] == "simpel")
+    records += [
+        {**first, "slug": "tahun-teks", "year": "2019"},
+        {**first, "slug": "unit-asing", "unit": "Biro Rahasia"},
+        {**first, "slug": "menyamar", "origin_url": f"{kab.url}inovasi/simpel/"},
+        ["bukan", "objek"],
+        {**first, "slug": "tanpa-isi", "body_html": "  "},
+    ]
+    kota.tamper(records)
+    network_config(tmp_path, {"kota": kota.url}, **LIMITS)
+    code, lines = harvest(tmp_path, capsys)
+    assert code == 0
+    assert lines == [
+        "kota: 2 entri dipanen, 5 masalah pada rekaman (lihat di bawah), 1 draf tidak dipanen",
+        "kota: record 4: year: harus berupa bilangan bulat (mis. 2019), bukan teks '2019'",
+        "kota: record 5: unit: 'Biro Rahasia' tidak dikenal; pilihan: Dinas Komunikasi dan Informatika, "
+        "Bagian Umum",
+        f"kota: record 6: origin_url: '{kab.url}inovasi/simpel/' bukan alamat di bawah {kota.url}; "
+        "anggota hanya boleh menerbitkan entrinya sendiri",
+        "kota: record 7: rekaman: harus berupa objek JSON",
+        "kota: record 8: body_html: uraian kosong",
+    ]
+    assert len(snapshot(tmp_path, "kota")["skipped"]) == 5
+
+
+def test_a_member_cannot_speak_for_another(
+    tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site republishing kota's records under its own manifest gets none of them in."""
+    impostor = Site()
+    try:
+        impostor.files = dict(members["kota"].files)
+        records = {
+            **impostor.json("data/katalog.json")["records"],
+            "download_url": f"{impostor.url}data/inovasi.json",
+        }
+        impostor.tamper(url=impostor.url, records=records)
+        network_config(tmp_path, {"palsu": impostor.url}, **LIMITS)
+        code, lines = harvest(tmp_path, capsys)
+    finally:
+        impostor.stop()
+    assert code == 0, lines
+    assert lines[0] == "palsu: 0 entri dipanen, 3 masalah pada rekaman (lihat di bawah)"
+    assert all(
+        " origin_url: " in line and "hanya boleh menerbitkan entrinya sendiri" in line for line in lines[1:]
+    )
+    assert snapshot(tmp_path, "palsu")["records"] == []
+
+
+# --- hostile members -------------------------------------------------------------------------
+
+
+def _never_answers(handler: Handler) -> None:
+    threading.Event().wait(3)
+
+
+def _drips(handler: Handler) -> None:
+    handler.send_response(200)
+    handler.end_headers()
+    for _ in range(100):
+        try:
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+        except OSError:
+            return
+        time.sleep(0.1)
+
+
+def _endless(handler: Handler) -> None:
+    handler.send_response(200)
+    handler.end_headers()
+    chunk = b"[" * 65536
+    for _ in range(1000):
+        try:
+            handler.wfile.write(chunk)
+        except OSError:
+            return
+
+
+def _declares_huge(handler: Handler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Length", str(10**10))
+    handler.end_headers()
+
+
+def _malformed(handler: Handler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Length", "9")
+    handler.end_headers()
+    handler.wfile.write(b"{bukan js")
+
+
+def _redirect(location: str) -> Callable[[Handler], None]:
+    def redirect(handler: Handler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return redirect
+
+
+def _fails(handler: Handler) -> None:
+    handler.send_error(500)
+
+
+def _hostile(site: Site, kind: str) -> str:
+    """Make `site` misbehave as `kind`; the expected message (a regular expression)."""
+    manifest = "/data/katalog.json"
+    if kind == "lambat":
+        site.behaviours[manifest] = _never_answers
+        return r"(tidak menjawab|tidak selesai) dalam 1 detik"
+    if kind == "menetes":
+        site.behaviours[manifest] = _drips
+        return r"tidak selesai dalam 1 detik"
+    if kind == "tanpa-akhir":
+        site.files["data/inovasi.json"] += b"\n"  # changed records: the harvest fetches them
+        site.tamper()
+        site.behaviours["/data/inovasi.json"] = _endless
+        return r"http://127\.0\.0\.1:\d+/data/inovasi\.json lebih dari 300000 bita; unduhan dihentikan"
+    if kind == "raksasa":
+        site.behaviours[manifest] = _declares_huge
+        return r"http://127\.0\.0\.1:\d+/data/katalog\.json lebih dari 300000 bita \(10000000000 bita\)"
+    if kind == "rusak":
+        site.behaviours[manifest] = _malformed
+        return r"manifes bukan JSON yang sah \(.+\)"
+    if kind == "ke-file":
+        site.behaviours[manifest] = _redirect("file:///etc/passwd")
+        return r"dialihkan ke 'file:///etc/passwd': bukan alamat http\(s\)"
+    if kind == "ke-host-lain":
+        site.behaviours[manifest] = _redirect(f"http://localhost:{free_port()}/data/katalog.json")
+        return rf"dialihkan ke 'http://localhost:\d+/data/katalog\.json': bukan situs anggota ini \({re.escape(site.url)}\)"
+    if kind == "versi-lain":
+        site.tamper(format_version="2.0")
+        return r"manifes: format_version '2\.0' tidak didukung \(pemanen ini membaca 1\.x\)"
+    if kind == "alamat-lain":
+        site.tamper(url="https://inovasi.lain.go.id/")
+        return rf"manifes menyebut alamat 'https://inovasi\.lain\.go\.id/', bukan alamat anggota {re.escape(site.url)}"
+    if kind == "rekaman-di-luar":
+        elsewhere = f"http://localhost:{free_port()}/data/inovasi.json"
+        site.tamper(records={**site.json("data/katalog.json")["records"], "download_url": elsewhere})
+        return rf"manifes menunjuk rekaman di '{elsewhere}', di luar situs anggota {re.escape(site.url)}"
+    if kind == "checksum":
+        document = site.json("data/katalog.json")
+        document["records"]["sha256"] = "0" * 64  # not the records it serves
+        site.files["data/katalog.json"] = json.dumps(document).encode()
+        return r"rekaman tidak cocok dengan sha256 di manifes \(situs anggota sedang diperbarui\?\)"
+    if kind == "galat":
+        site.behaviours[manifest] = _fails
+        return r"HTTP 500 untuk http://127\.0\.0\.1:\d+/data/katalog\.json"
+    raise AssertionError(kind)
+
+
+HOSTILE = [
+    "lambat", "menetes", "tanpa-akhir", "raksasa", "rusak", "ke-file", "ke-host-lain", "versi-lain",
+    "alamat-lain", "rekaman-di-luar", "checksum", "galat",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_a_hostile_member_fails_alone_and_keeps_its_last_snapshot(
+    kind: str, tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    kota, kab = members["kota"], members["kab"]
+    network_config(tmp_path, {"kota": kota.url, "kab": kab.url}, **LIMITS)
+    assert harvest(tmp_path, capsys)[0] == 0
+    good = snapshot(tmp_path, "kota")
+    expected = _hostile(kota, kind)
+    kab.tamper([r for r in kab.json("data/inovasi.json") if r["slug"] != "replika"])
+    code, lines = harvest(tmp_path, capsys)
+    assert code == 0
+    day = good["harvested"][:10]
+    assert re.fullmatch(f"kota: gagal: {expected}; snapshot {day} tetap dipakai \\(2 entri\\)", lines[0]), (
+        lines[0]
+    )
+    assert lines[1:] == ["kab: 1 entri dipanen"]  # the other member is harvested all the same
+    kept = snapshot(tmp_path, "kota")
+    assert kept["records"] == good["records"] and kept["harvested"] == good["harvested"]
+    assert kept["attempt"]["ok"] is False and kept["attempt"]["message"] == lines[0]
+
+
+@pytest.mark.parametrize("kind", ["rusak", "ke-file", "versi-lain"])
+def test_a_failed_member_with_no_snapshot_exits_1_and_the_rest_is_harvested(
+    kind: str, tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    kota, kab = members["kota"], members["kab"]
+    expected = _hostile(kota, kind)
+    network_config(tmp_path, {"kota": kota.url, "kab": kab.url}, **LIMITS)
+    code, lines = harvest(tmp_path, capsys)
+    assert code == 1
+    assert re.fullmatch(f"kota: gagal: {expected}; belum ada snapshot", lines[0]), lines[0]
+    assert lines[1:] == ["kab: 2 entri dipanen"]
+    assert len(snapshot(tmp_path, "kab")["records"]) == 2
+    assert snapshot(tmp_path, "kota")["harvested"] is None
+
+
+def test_a_member_that_is_down(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    network_config(tmp_path, {"mati": url}, **LIMITS)
+    code, lines = harvest(tmp_path, capsys)
+    assert code == 1
+    assert re.fullmatch(r"mati: gagal: tidak dapat dihubungi \(.+\); belum ada snapshot", lines[0]), lines
+
+
+def test_a_damaged_snapshot_is_replaced_by_a_good_harvest(
+    tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    network_config(tmp_path, {"kota": members["kota"].url}, **LIMITS)
+    (tmp_path / "jaringan").mkdir()
+    (tmp_path / "jaringan" / "kota.json").write_text("{rusak", encoding="utf-8")
+    assert harvest(tmp_path, capsys) == (0, ["kota: 2 entri dipanen, 1 draf tidak dipanen"])
+    assert len(snapshot(tmp_path, "kota")["records"]) == 2
+
+
+# --- usage -----------------------------------------------------------------------------------
+
+
+def test_no_network_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["harvest", "--config", str(tmp_path / "jaringan.yaml")]) == 2
+    assert capsys.readouterr().err == (
+        f"katalog: berkas jaringan '{tmp_path / 'jaringan.yaml'}' tidak ditemukan; "
+        "tulis daftar anggota di jaringan.yaml\n"
+    )
+
+
+def test_every_problem_of_the_network_file_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "jaringan.yaml"
+    path.write_text(
+        "members:\n"
+        "  - url: https://inovasi.kota.go.id\n"
+        "  - url: ftp://inovasi.kab.go.id/\n"
+        "  - url: https://inovasi.kota.go.id/\n"
+        "  - {url: 'https://a.go.id/', slug: 'A B'}\n"
+        "  - {url: 'https://b.go.id/', kota: x}\n"
+        "timeout: -1\n"
+        "anggota: []\n",
+        encoding="utf-8",
+    )
+    assert main(["harvest", "--config", str(path)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:8: anggota: kunci tidak dikenal; kunci yang dikenal: concurrency, connect_timeout, "
+        "max_bytes, max_records, members, snapshots, timeout",
+        f"{path}:3: members[1].url: 'ftp://inovasi.kab.go.id/' bukan alamat http(s) yang lengkap, "
+        "mis. https://inovasi.contoh.go.id/",
+        f"{path}:4: members[2].url: 'https://inovasi.kota.go.id/' sudah dipakai members[0]",
+        f"{path}:4: members[2].slug: 'inovasi-kota-go-id' sudah dipakai members[0]",
+        f"{path}:5: members[3].slug: 'A B' tidak sah; mis. 'kota-contoh'",
+        f"{path}:6: members[4].kota: kunci tidak dikenal; pilihan: url, slug",
+        f"{path}:7: timeout: harus bilangan lebih dari 0, bukan -1",
+    ]
+
+
+def test_a_snapshot_folder_that_cannot_be_made_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "berkas").write_text("bukan folder", encoding="utf-8")
+    network_config(tmp_path, {"kota": "https://inovasi.kota.go.id/"}, snapshots="berkas")
+    assert main(["harvest", "--config", str(tmp_path / "jaringan.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"katalog: folder snapshot '{tmp_path / 'berkas'}' tidak dapat dibuat (")
