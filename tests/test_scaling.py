@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pelican import generators as pelican_generators
 
-from katalog.site.plugin import order_articles
+from katalog.site.plugin import sort_articles
 
 from .conftest import FIXTURES, build_site
 
@@ -62,6 +62,6 @@ def test_articles_are_ordered_by_date_then_slug_whatever_order_they_were_read_in
             hidden_articles=[],
             drafts=list(arrangement),
         )
-        order_articles(generator)  # type: ignore[arg-type]
+        sort_articles(generator)  # type: ignore[arg-type]
         assert [a.slug for a in generator.articles] == expected
         assert [a.slug for a in generator.drafts] == expected

@@ -120,6 +120,11 @@ def order_articles(generator: ArticlesGenerator) -> None:
     A network's harvested articles are added first (`harvested.add_harvested`), in this
     handler, so that they are ordered with the rest whatever order blinker calls receivers in."""
     add_harvested(generator)
+    sort_articles(generator)
+
+
+def sort_articles(generator: ArticlesGenerator) -> None:
+    """ARTICLE_ORDER_BY, ties by slug, for the published, hidden and draft lists."""
     order = generator.settings["ARTICLE_ORDER_BY"]
     for name in ("articles", "hidden_articles", "drafts"):
         by_slug = sorted(getattr(generator, name), key=attrgetter("slug"))
