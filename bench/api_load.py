@@ -299,8 +299,9 @@ Locust and (in *rebuild*) the build share the machine: {cores} cores; the load a
 
 Reading the figures: every scenario starts with all clients arriving at once on a server
 whose result pages and postings are not cached yet, so its first seconds weigh on p99 and
-max. A search the API has not ranked before costs what `katalog search` costs on the same
-index (one Python ranking, `katalog.search.ranking`, shared with the CLI and the browser);
+max. A search the API has not ranked before gets the ranking of `katalog search`
+(`katalog.search.ranking`, shared with the CLI and the browser), summed in numpy over each
+term's scores, which a generation keeps (`katalog.search.scoring`, equal to the last bit);
 repeated searches are answered from the generation's page cache, records and facets from
 memory. A worker process ranks one query at a time: more cores, more `--workers`.
 
@@ -397,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "katalog-api-load")
     parser.add_argument("--out", type=Path, default=None, help="write the results page here")
+    parser.add_argument("--note", default="", help="a sentence for the page: what else loaded the machine")
     parser.add_argument(
         "--render", type=Path, default=None, help="only re-render this page from its raw figures"
     )

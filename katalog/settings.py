@@ -47,6 +47,13 @@ KATALOG_INCLUDE_DRAFTS = True  # `status: draft` entries shown with a DRAF mark 
 # Jaringan Inovasi: a site whose jaringan.yaml (beside the settings file) lists member
 # catalogues is a network; `katalog harvest` fills its snapshots, the build merges them.
 KATALOG_NETWORK = "jaringan.yaml"
+# A member of a network that names the network's public address, e.g.
+# "https://jaringan.contoh.go.id/", reads back at build time which agencies replicated its
+# entries (the network's data/replikasi.json) and lists them on its own pages. The answer is
+# kept in .katalog/ and asked again when older than KATALOG_NETWORK_REFRESH_HOURS (0: every
+# build); with KATALOG_OFFLINE=1 in the environment, a build uses the kept answer only.
+KATALOG_NETWORK_URL = None
+KATALOG_NETWORK_REFRESH_HOURS = 6
 
 ARTICLE_PATHS = ["inovasi"]
 ARTICLE_URL = "inovasi/{slug}/"

@@ -133,3 +133,41 @@ def test_query_latency_reports_median_and_p95_of_an_index(
     assert found is not None
     assert int(found.group(1)) >= 20
     assert 0 < float(found.group(2)) <= float(found.group(3))
+
+
+def test_network_bench_measures_every_step_and_an_unchanged_member_costs_one_304(tmp_path: Path) -> None:
+    """bench/network.py at 3 members of 4 entries (and plain Pelican on those 12 entries)."""
+    import json
+
+    from bench import network
+    from bench.network_members import PUBLISHED
+    from bench.network_page import RAW
+
+    out = tmp_path / "network-bench.md"
+    common = ["--members", "3", "--entries", "4", "--changed", "1", "--jobs", "1"]
+    assert network.main([*common, "--work", str(tmp_path / "work"), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    found = RAW.search(page)
+    assert found is not None
+    runs = json.loads(found.group(1))["runs"]
+    steps = ("harvest_startup", "harvest_first", "harvest_repeat", "build_clean", "harvest_one", "build_one")
+    for step in (*steps, "pelican", "reference"):
+        assert runs[step]["seconds"] > 0 and runs[step]["cpu_seconds"] > 0, step
+        assert runs[step]["peak_mib"] > 10, step  # a real process, not the launcher
+    assert runs["pelican"]["finished"] is True
+    assert runs["reference"]["identical_files"] == len(PUBLISHED)  # generated == built, byte for byte
+    first, repeat, one = (runs[key]["requests"] for key in ("harvest_first", "harvest_repeat", "harvest_one"))
+    assert first["statuses"] == {"200": 6} and first["changed_fetched"] == 3
+    assert repeat["statuses"] == {"200": 2, "304": 2}
+    assert (repeat["changed_fetched"], repeat["unchanged_one_304"], repeat["unchanged"]) == (1, 2, 2)
+    assert (one["changed_fetched"], one["unchanged_one_304"], one["unchanged"]) == (1, 2, 2)
+    assert all(runs[key]["records_held"] == 12 for key in ("harvest_first", "harvest_repeat", "harvest_one"))
+    assert runs["build_clean"]["pages"] == runs["build_one"]["pages"] == 12
+    repeat_share = runs["harvest_repeat"]["seconds"] / runs["harvest_first"]["seconds"]
+    assert f"| Repeat harvest / first harvest, wall | {repeat_share:.1%} | < 10% |" in page
+    versus = runs["build_clean"]["seconds"] / runs["pelican"]["seconds"]
+    assert f"| Network clean build / plain Pelican, wall | {versus:.2f}× |" in page
+    assert "| 2. Repeat | 4 | 2 | 2 | 0 |" in page
+    assert "1 of 1 changed or new: manifest and records; 2 of 2 unchanged: one 304 only" in page
+    assert network.main(["--render-only", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == page  # the page is a function of its raw figures

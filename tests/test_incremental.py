@@ -180,7 +180,7 @@ def test_a_failed_incremental_build_keeps_the_previous_output(site: tuple[Path, 
 PAGE_VARIABLES = {
     "article", "category", "page", "page_name", "facets", "facet", "value", "innovations", "total",
     "feed_url", "stale_count", "stale", "max_age_days", "ranked", "total_replications", "choices",
-    "max_compared", "search_facets", "manifest_url", "i", "r", "v", "item", "contact_list",
+    "max_compared", "search_facets", "manifest_url", "i", "r", "v", "item", "contact_list", "page_link",
     "incomplete_count", "incomplete", "gaps_by_field",
     "network_size", "members", "harvested_total", "failing",  # a network's home and jaringan/ page
 }  # fmt: skip

@@ -114,7 +114,7 @@ def test_harvested_entries_have_pages_namespaced_by_member(network: Path) -> Non
 def test_a_harvested_page_links_its_origin_and_dates_its_data(network: Path) -> None:
     html = page(network, "inovasi/kota--simpel")
     origin = snapshot_url(network, "kota") + "inovasi/simpel/"
-    day = json.loads((network / "jaringan" / "kota.json").read_text())["harvested"][:10]
+    day = json.loads((network / "jaringan" / "_status.json").read_text())["members"]["kota"]["harvested"][:10]
     shown = "-".join(reversed(day.split("-")))
     assert f'<link rel="canonical" href="{origin}">' in html
     assert (

@@ -6,12 +6,14 @@ every member was harvested or kept, 1 when one failed with no snapshot, 2 on usa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -68,6 +70,11 @@ def snapshot(network: Path, slug: str) -> dict:
     return json.loads((network / "jaringan" / f"{slug}.json").read_text(encoding="utf-8"))
 
 
+def status(network: Path, slug: str) -> dict:
+    """The member's line of the status file: its last attempt and last confirmation."""
+    return json.loads((network / "jaringan" / "_status.json").read_text(encoding="utf-8"))["members"][slug]
+
+
 def test_members_are_harvested_with_their_provenance(
     tmp_path: Path, members: dict[str, Site], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -76,7 +83,10 @@ def test_members_are_harvested_with_their_provenance(
     assert (code, lines) == (0, ["kota: 2 entri dipanen, 1 draf tidak dipanen", "kab: 2 entri dipanen"])
     kota = snapshot(tmp_path, "kota")
     assert kota["member"] == "kota" and kota["url"] == members["kota"].url
-    assert kota["attempt"]["ok"] is True and kota["harvested"] == kota["attempt"]["at"]
+    kota_status = status(tmp_path, "kota")
+    assert "attempt" not in kota and "harvested" not in kota  # they change on every harvest
+    assert kota_status["attempt"]["ok"] is True and kota["fetched"] == kota_status["harvested"]
+    assert kota_status["harvested"] == kota_status["attempt"]["at"]
     assert kota["manifest"]["agency"] == KOTA
     assert kota["manifest_http"]["status"] == kota["records_http"]["status"] == 200
     assert kota["manifest_http"]["url"] == members["kota"].url + "data/katalog.json"
@@ -103,7 +113,9 @@ def test_an_unchanged_member_costs_one_304(
     [(path, headers)] = members["kota"].requests
     assert path == "/data/katalog.json" and headers["If-None-Match"] == before["manifest_http"]["etag"]
     after = snapshot(tmp_path, "kota")
-    assert after["records"] == before["records"] and after["harvested"] >= before["harvested"]
+    assert (
+        after["records"] == before["records"] and status(tmp_path, "kota")["harvested"] >= before["fetched"]
+    )
 
 
 def test_a_changed_member_is_fetched_again(
@@ -289,17 +301,19 @@ def test_a_hostile_member_fails_alone_and_keeps_its_last_snapshot(
     network_config(tmp_path, {"kota": kota.url, "kab": kab.url}, **LIMITS)
     assert harvest(tmp_path, capsys)[0] == 0
     good = snapshot(tmp_path, "kota")
+    good_status = status(tmp_path, "kota")
     expected = _hostile(kota, kind)
     kab.tamper([r for r in kab.json("data/inovasi.json") if r["slug"] != "replika"])
     code, lines = harvest(tmp_path, capsys)
     assert code == 0
-    day = good["harvested"][:10]
+    day = good_status["harvested"][:10]
     assert re.fullmatch(f"kota: gagal: {expected}; snapshot {day} tetap dipakai \\(2 entri\\)", lines[0]), (
         lines[0]
     )
     assert lines[1:] == ["kab: 1 entri dipanen"]  # the other member is harvested all the same
-    kept = snapshot(tmp_path, "kota")
-    assert kept["records"] == good["records"] and kept["harvested"] == good["harvested"]
+    assert snapshot(tmp_path, "kota") == good  # a failure writes the status only
+    kept = status(tmp_path, "kota")
+    assert kept["harvested"] == good_status["harvested"]
     assert kept["attempt"]["ok"] is False and kept["attempt"]["message"] == lines[0]
 
 
@@ -315,7 +329,9 @@ def test_a_failed_member_with_no_snapshot_exits_1_and_the_rest_is_harvested(
     assert re.fullmatch(f"kota: gagal: {expected}; belum ada snapshot", lines[0]), lines[0]
     assert lines[1:] == ["kab: 2 entri dipanen"]
     assert len(snapshot(tmp_path, "kab")["records"]) == 2
-    assert snapshot(tmp_path, "kota")["harvested"] is None
+    assert not (tmp_path / "jaringan" / "kota.json").exists()
+    assert status(tmp_path, "kota")["harvested"] is None
+    assert status(tmp_path, "kota")["attempt"] == {"at": ANY, "ok": False, "message": lines[0]}
 
 
 def test_a_member_that_is_down(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -384,3 +400,105 @@ def test_a_snapshot_folder_that_cannot_be_made_is_a_usage_error(
     assert main(["harvest", "--config", str(tmp_path / "jaringan.yaml")]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"katalog: folder snapshot '{tmp_path / 'berkas'}' tidak dapat dibuat (")
+
+
+# --- repeat harvests: only the status file changes ---------------------------------------------
+
+
+def _harvest_at(network: Path, moment: dt.datetime) -> list[str]:
+    """One harvest as if run at `moment` (so two harvests within a second differ)."""
+    from katalog.network.harvest import harvest as run
+    from katalog.network.members import load_config
+
+    return run(load_config(network / "jaringan.yaml"), lambda: moment).lines()
+
+
+def test_an_unchanged_member_s_snapshot_file_is_not_written_again(
+    tmp_path: Path, members: dict[str, Site]
+) -> None:
+    network_config(tmp_path, {"kota": members["kota"].url}, **LIMITS)
+    first = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    assert _harvest_at(tmp_path, first) == ["kota: 2 entri dipanen, 1 draf tidak dipanen"]
+    path = tmp_path / "jaringan" / "kota.json"
+    before, stamp = path.read_bytes(), path.stat().st_mtime_ns
+    later = first + dt.timedelta(days=3)
+    assert _harvest_at(tmp_path, later) == ["kota: tidak berubah (304); 2 entri"]
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == stamp
+    assert status(tmp_path, "kota")["harvested"] == later.isoformat()
+    assert status(tmp_path, "kota")["attempt"]["message"] == "kota: tidak berubah (304); 2 entri"
+    assert snapshot(tmp_path, "kota")["fetched"] == first.isoformat()
+
+
+def test_a_format_1_snapshot_still_loads_and_is_rewritten_at_the_next_harvest(
+    tmp_path: Path, members: dict[str, Site]
+) -> None:
+    from katalog.network.snapshot import read_snapshot
+
+    network_config(tmp_path, {"kota": members["kota"].url}, **LIMITS)
+    first = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    _harvest_at(tmp_path, first)
+    path = tmp_path / "jaringan" / "kota.json"
+    old = snapshot(tmp_path, "kota")
+    old["format_version"] = 1
+    old["harvested"] = old.pop("fetched")
+    old["attempt"] = {"at": old["harvested"], "ok": True, "message": "kota: 2 entri dipanen"}
+    path.write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "jaringan" / "_status.json").unlink()
+    loaded = read_snapshot(path)
+    assert loaded is not None and loaded.has_data and loaded.harvested == first and len(loaded.records) == 2
+    assert loaded.attempt.message == "kota: 2 entri dipanen"
+    later = first + dt.timedelta(days=1)
+    assert _harvest_at(tmp_path, later) == ["kota: tidak berubah (304); 2 entri"]
+    migrated = snapshot(tmp_path, "kota")
+    assert migrated["format_version"] == 2 and "attempt" not in migrated
+    assert migrated["fetched"] == first.isoformat() and migrated["records"] == old["records"]
+    assert status(tmp_path, "kota")["harvested"] == later.isoformat()
+
+
+def test_the_build_re_uses_every_member_a_harvest_left_unchanged(
+    tmp_path: Path, members: dict[str, Site], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from katalog.content.taxonomy import Taxonomy
+    from katalog.network import entries
+    from katalog.site.harvested import network_for_build
+
+    network_config(tmp_path, {"kota": members["kota"].url, "kab": members["kab"].url}, **LIMITS)
+    first = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    _harvest_at(tmp_path, first)
+    taxonomy = Taxonomy.from_data(
+        {"units": [{"slug": "umum", "name": "Umum"}], "categories": [{"slug": "lain", "name": "Lain"}]}, "uji"
+    )
+    settings = {
+        "KATALOG_NETWORK": str(tmp_path / "jaringan.yaml"),
+        "OUTPUT_PATH": str(tmp_path / "output"),
+        "KATALOG_CACHE_DIR": str(tmp_path / "cache"),
+        "PATH": str(tmp_path / "content"),
+    }
+    made: list[str] = []
+    validate = entries._entries
+
+    def counted(member: str, *args: object) -> object:
+        made.append(member)
+        return validate(member, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(entries, "_entries", counted)
+    network, docs = network_for_build(settings, taxonomy)
+    assert network is not None and sorted(made) == ["kab", "kota"] and len(docs) == len(network.entries) == 4
+    later = first + dt.timedelta(days=2)
+    assert _harvest_at(tmp_path, later) == [
+        "kota: tidak berubah (304); 2 entri",
+        "kab: tidak berubah (304); 2 entri",
+    ]
+    made.clear()
+    again, docs_again = network_for_build(settings, taxonomy)
+    assert again is not None and made == []  # nothing validated nor analysed again
+    assert [d.fields for d in docs_again] == [d.fields for d in docs]
+    assert {e.origin.harvested for e in again.entries if e.origin} == {later}  # "data per" moves on
+    assert {m.harvested for m in again.members} == {later}
+    kab = members["kab"]
+    kab.tamper([r for r in kab.json("data/inovasi.json") if r["slug"] != "replika"])
+    _harvest_at(tmp_path, later + dt.timedelta(days=1))
+    made.clear()
+    third, _ = network_for_build(settings, taxonomy)
+    assert third is not None and made == ["kab"]  # the changed member only
+    assert sorted(e.slug for e in third.entries) == ["kab--simpel", "kota--antre-daring", "kota--simpel"]

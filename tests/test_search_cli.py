@@ -167,6 +167,7 @@ NOT_FOR_A_QUERY = (
     "katalog.content.validate",
     "katalog.search.index",
     "katalog.search.postings",
+    "katalog.search.scoring",
     "whoosh.query",
     "whoosh.searching",
 )  # Whoosh's own import brings asyncio and urllib.request (see bench/README.md)

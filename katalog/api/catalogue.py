@@ -169,6 +169,7 @@ class Generation:
         self.stats = RememberingStatistics(self.reader)
         for name in (*ranking.FIELD_BOOSTS, FUZZY_FIELD):
             self.stats.average_length(name)  # read every length column now, not in a request
+        self.stats.read_lexicon(FUZZY_FIELD)  # and the typo part's words
         if sources.protected is not None and sources.synonyms is not None:
             use_site_lists(sources.protected, sources.synonyms)
         self.synonyms = default_synonyms()  # as the build that wrote this index read them

@@ -1,13 +1,16 @@
 """Problems no single file shows: two entries with one slug, a `based_on` naming no entry.
 
 Shared by the build (which stops before writing anything) and `katalog check`, so both
-reach the same verdict on a set of files.
+reach the same verdict on a set of files. A `based_on` naming another catalogue's page by
+its URL is not judged here: whether that page exists is known only online (the model has
+checked that it is an http(s) address).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from katalog.content.model import names_url
 from katalog.content.validate import Entry
 from katalog.errors import Problem
 
@@ -28,6 +31,7 @@ def unknown_originals(entries: list[Entry]) -> list[Problem]:
         )
         for e in entries
         if e.innovation.based_on is not None
+        and not names_url(e.innovation.based_on)
         and (e.innovation.based_on not in slugs or e.innovation.based_on == e.slug)
     ]
 

@@ -23,9 +23,12 @@ from pydantic_core import PydanticCustomError
 from katalog.content.taxonomy import Taxonomy, Vocabulary
 
 FIRST_YEAR = 1945
-# The front-matter schema's version (docs/versioning.md): bumped when a key is renamed or removed.
-SCHEMA_VERSION = "1.0"
+# The front-matter schema's version (docs/versioning.md): the major number grows when a key is
+# renamed or removed, the minor when a key or a form of value is added (1.1: `based_on` may
+# name another catalogue's page by its URL).
+SCHEMA_VERSION = "1.1"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,}$")
@@ -43,6 +46,23 @@ def _check_url(value: str) -> str:
             "katalog_url", "'{value}' bukan URL yang sah; tulis lengkap dengan https://", {"value": value}
         )
     return value
+
+
+def names_url(based_on: str) -> bool:
+    """Whether a `based_on` names another catalogue's page (a URL) rather than a local slug."""
+    return based_on[:8].lower().startswith(("http://", "https://"))
+
+
+def _check_original(value: str) -> str:
+    """A local slug, or the http(s) address of the original's page in another catalogue."""
+    if _URL.match(value) if names_url(value) else _SLUG.match(value):
+        return value
+    raise PydanticCustomError(
+        "katalog_based_on",
+        "'{value}' bukan slug inovasi di katalog ini maupun alamat lengkap halaman inovasi di "
+        "katalog lain; tulis mis. 'simpel' atau 'https://inovasi.contoh.go.id/inovasi/simpel/'",
+        {"value": value},
+    )
 
 
 def _check_email(value: str) -> str:
@@ -97,6 +117,13 @@ def _unique(values: list[str]) -> list[str]:
 Url = Annotated[str, AfterValidator(_check_url), Field(json_schema_extra={"format": "uri"})]
 Email = Annotated[str, AfterValidator(_check_email), Field(json_schema_extra={"format": "email"})]
 Phone = Annotated[str, AfterValidator(_check_phone)]
+Original = Annotated[
+    str,
+    AfterValidator(_check_original),
+    Field(
+        json_schema_extra={"anyOf": [{"pattern": SLUG_PATTERN}, {"format": "uri", "pattern": "^https?://"}]}
+    ),
+]
 Text = Annotated[str, AfterValidator(_check_text), Field(min_length=1)]
 UnitName = Annotated[str, _in_vocabulary("units")]
 CategoryName = Annotated[str, _in_vocabulary("categories")]
@@ -198,10 +225,12 @@ class Innovation(_Strict):
         min_length=1, description="Tautan sumber publik untuk setiap fakta di entri ini."
     )
     replication: Replication = Field(default_factory=Replication, description="Bekal replikasi.")
-    based_on: str | None = Field(
+    based_on: Original | None = Field(
         None,
-        pattern=SLUG_PATTERN,
-        description="Slug inovasi asal dalam katalog ini, bila inovasi ini replikasinya.",
+        description=(
+            "Inovasi asal, bila inovasi ini replikasinya: slug inovasi di katalog ini, atau alamat "
+            "lengkap halaman inovasi di katalog instansi lain."
+        ),
     )
     last_verified: dt.date | None = Field(
         None, description="Tanggal terakhir isi entri diperiksa ulang terhadap sumbernya (TTTT-BB-HH)."

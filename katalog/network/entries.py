@@ -6,8 +6,9 @@ agency, canonical page and the date of its data, so every output (pages, facets,
 feeds, open data) takes it as it takes a local one. What makes it the network's:
 
 - **Its slug** is ``<member>--<slug>`` (pages at ``inovasi/<member>--<slug>/``): two
-  agencies may both have a ``simpel``, and no slug of ours can hold ``--``. `based_on`
-  is renamed the same way, and dropped when it names no entry of that member.
+  agencies may both have a ``simpel``, and no slug of ours can hold ``--``. A `based_on`
+  slug is renamed the same way, and dropped when it names no entry of that member; one
+  naming a page by its URL is kept (`katalog.site.replication_links` resolves it).
 - **Its vocabulary values** were validated at harvest against the member's own
   vocabularies; here the network's vocabularies are the site's own followed by every
   member's term of a name not seen yet (`merged_taxonomy`: terms of the same name are one
@@ -20,20 +21,25 @@ feeds, open data) takes it as it takes a local one. What makes it the network's:
 
 Nothing a snapshot holds can stop the build: a record that no longer validates is left
 out with a warning, as is a snapshot that cannot be read.
+
+The build keeps each member's result (`Made`) while its snapshot file is unchanged (its
+stamp: a harvest rewrites it only when the member's data changed) and the merged
+vocabularies are the same, so one member's change costs the validation of that member
+only. The dates (last attempt, last confirmation) come from the status file every time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from katalog.content.model import VOCABULARY_OF, Innovation
+from katalog.content.model import VOCABULARY_OF, Innovation, names_url
 from katalog.content.render import absolute_links, sanitise
 from katalog.content.taxonomy import VOCABULARIES, Taxonomy, Term, Vocabulary
 from katalog.content.validate import Entry, Origin, describe_errors
@@ -41,7 +47,7 @@ from katalog.errors import ContentError
 from katalog.network.manifest import Manifest
 from katalog.network.members import SEPARATOR, Member, NetworkConfig
 from katalog.network.records import MODEL_KEYS
-from katalog.network.snapshot import Snapshot, SnapshotError, read_snapshot
+from katalog.network.snapshot import Snapshot, SnapshotError, Status, read_snapshot, read_status
 
 
 @dataclass(frozen=True)
@@ -74,24 +80,100 @@ class _Loaded:
     problem: str
 
 
-def load_network(config: NetworkConfig, own: Taxonomy) -> Network:
-    """Every member's snapshot as entries, with the merged vocabularies."""
-    loaded = [_load(config, member) for member in config.members]
-    taxonomy = merged_taxonomy(own, [item.vocabularies for item in loaded if item.vocabularies])
+@dataclass(frozen=True)
+class Made:
+    """One member's snapshot as the build made it (records dropped, entries kept), reusable
+    while `stamp` (its file's) and `taxonomy` (the merged vocabularies) are unchanged."""
+
+    stamp: Hashable
+    loaded: _Loaded
+    taxonomy: Taxonomy | None  # None: no entries were made (nothing depends on it)
+    entries: tuple[Entry, ...]
+    skipped: tuple[str, ...]
+
+
+def load_network(
+    config: NetworkConfig,
+    own: Taxonomy,
+    memo: MutableMapping[str, Made] | None = None,
+    stamp: Callable[[Path], Hashable] | None = None,
+) -> Network:
+    """Every member's snapshot as entries, with the merged vocabularies. With `memo` (the
+    build cache's, by member slug) and `stamp` (a file's identity), a member whose snapshot
+    file and merged vocabularies are unchanged is not read nor validated again; `memo` is
+    updated to what this call made."""
+    statuses = read_status(config.snapshots)
+    memo = {} if memo is None else memo
+    loaded: list[tuple[_Loaded, Hashable]] = []
+    for member in config.members:
+        path = config.snapshot_path(member)
+        identity = _identity(path, stamp)
+        known = memo.get(member.slug)
+        item = (
+            known.loaded if known is not None and identity is not None and known.stamp == identity else None
+        )
+        loaded.append((item or _load(config, member), identity))
+    taxonomy = merged_taxonomy(own, [item.vocabularies for item, _ in loaded if item.vocabularies])
     entries: list[Entry] = []
-    statuses: list[MemberStatus] = []
-    warnings = [item.problem for item in loaded if item.problem]
-    for item in loaded:
-        made: list[Entry] = []
-        if item.snapshot is not None and item.manifest is not None and item.vocabularies is not None:
-            source = config.snapshot_path(item.member)
-            made, skipped = _entries(
-                item.member.slug, item.snapshot, item.manifest, item.vocabularies, taxonomy, source
-            )
-            warnings.extend(skipped)
-        entries.extend(made)
-        statuses.append(_status(item, len(made)))
-    return Network(taxonomy, tuple(entries), tuple(statuses), tuple(warnings))
+    members: list[MemberStatus] = []
+    warnings = [item.problem for item, _ in loaded if item.problem]
+    for item, identity in loaded:
+        known = memo.get(item.member.slug)
+        if known is not None and item is known.loaded and known.taxonomy not in (None, taxonomy):
+            item = _load(config, item.member)  # the memo holds no records: read them again
+        made, skipped, used = _made(config, item, identity, taxonomy, known)
+        if item.snapshot is not None and item.snapshot.records:  # what the memo keeps: no records
+            item = replace(item, snapshot=replace(item.snapshot, records=()))
+        memo[item.member.slug] = Made(identity, item, used, made, skipped)
+        status = statuses.get(item.member.slug)
+        snapshot = item.snapshot.with_status(status) if item.snapshot is not None else None
+        dated = _dated(made, snapshot)
+        warnings.extend(skipped)
+        entries.extend(dated)
+        members.append(_status(replace(item, snapshot=snapshot), len(dated), status))
+    for slug in [slug for slug in memo if slug not in {m.slug for m in config.members}]:
+        del memo[slug]
+    return Network(taxonomy, tuple(entries), tuple(members), tuple(warnings))
+
+
+def _identity(path: Path, stamp: Callable[[Path], Hashable] | None) -> Hashable:
+    """`stamp(path)`; None (never equal to a remembered one) without `stamp` or a file."""
+    if stamp is None:
+        return None
+    try:
+        return stamp(path)
+    except OSError:
+        return None
+
+
+def _made(
+    config: NetworkConfig, item: _Loaded, identity: Hashable, taxonomy: Taxonomy, known: Made | None
+) -> tuple[tuple[Entry, ...], tuple[str, ...], Taxonomy | None]:
+    """The member's entries and skipped records: the memo's when its snapshot file and the
+    merged vocabularies are those it was made from, else validated now."""
+    if item.snapshot is None or item.manifest is None or item.vocabularies is None:
+        return (), (), None
+    if known is not None and identity is not None and known.stamp == identity and known.taxonomy == taxonomy:
+        return known.entries, known.skipped, taxonomy
+    source = config.snapshot_path(item.member)
+    made, skipped = _entries(
+        item.member.slug, item.snapshot, item.manifest, item.vocabularies, taxonomy, source
+    )
+    return tuple(made), tuple(skipped), taxonomy
+
+
+def _dated(entries: tuple[Entry, ...], snapshot: Snapshot | None) -> tuple[Entry, ...]:
+    """`entries` dated by the member's last confirmation ("data per ..."), which the status
+    file gives and a harvest that found nothing changed moves on."""
+    if snapshot is None or not entries:
+        return entries
+    harvested = snapshot.harvested or snapshot.attempt.at
+    return tuple(
+        entry
+        if entry.origin is None or entry.origin.harvested == harvested
+        else replace(entry, origin=replace(entry.origin, harvested=harvested))
+        for entry in entries
+    )
 
 
 def _load(config: NetworkConfig, member: Member) -> _Loaded:
@@ -110,10 +192,13 @@ def _load(config: NetworkConfig, member: Member) -> _Loaded:
     return _Loaded(member, snapshot, manifest, vocabularies, "")
 
 
-def _status(item: _Loaded, entries: int) -> MemberStatus:
+def _status(item: _Loaded, entries: int, status: Status | None) -> MemberStatus:
     snapshot, manifest = item.snapshot, item.manifest
     name = manifest.name if manifest else item.member.url
     if snapshot is None:
+        if status is not None and status.url == item.member.url and not item.problem:
+            message = status.attempt.message.removeprefix(f"{item.member.slug}: ")
+            return MemberStatus(item.member, name, None, 0, None, status.attempt.ok, message)
         message = item.problem or "belum pernah dipanen"
         return MemberStatus(item.member, name, None, 0, None, False, message)
     agency = manifest.agency if manifest else None
@@ -210,7 +295,7 @@ def _body(markup: str, origin_url: str) -> str:
 def _linked(entry: Entry, member: str, made: Mapping[str, Entry]) -> Entry:
     """`entry` with `based_on` renamed into the network, or dropped when it names no entry."""
     original = entry.innovation.based_on
-    if original is None:
+    if original is None or names_url(original):
         return entry
     target = f"{member}{SEPARATOR}{original}" if original in made else None
     if target == entry.slug:

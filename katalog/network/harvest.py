@@ -3,7 +3,9 @@
 Members are fetched at once, a few at a time (`Limits.concurrency`), each within its own
 total time. A member costs one request when nothing changed: its manifest is asked for
 with the validators of the copy held (304), and the records are fetched only when the
-manifest's SHA-256 of them (or its vocabularies) differ from the snapshot's.
+manifest's SHA-256 of them (or its vocabularies) differ from the snapshot's. Its snapshot
+file is then not written either: only the status file (`snapshot.write_status`, once per
+harvest) says when it was confirmed, so the file and its stamp stay as the build cached them.
 
 Every member is reported on its own line, and nothing a member sends can stop the
 harvest of the others or raise a traceback: down, slow, oversized, endless, malformed,
@@ -36,7 +38,17 @@ from katalog.network.fetch import FetchError
 from katalog.network.manifest import FORMAT, FORMAT_VERSION, Manifest, major
 from katalog.network.members import Member, NetworkConfig, is_under, normalise_url
 from katalog.network.records import check_records
-from katalog.network.snapshot import Attempt, Http, Snapshot, SnapshotError, read_snapshot, write_snapshot
+from katalog.network.snapshot import (
+    Attempt,
+    Http,
+    Snapshot,
+    SnapshotError,
+    Status,
+    read_snapshot,
+    read_status,
+    write_snapshot,
+    write_status,
+)
 
 MANIFEST_MAX_BYTES = 2_000_000  # a manifest is a few kilobytes plus its vocabularies
 
@@ -92,8 +104,21 @@ async def _harvest_all(config: NetworkConfig, now: Callable[[], dt.datetime]) ->
         raise UsageError(msg)
     limits = config.limits
     gate = asyncio.Semaphore(limits.concurrency)
+    statuses = read_status(config.snapshots)
     async with fetching.client(limits.connect_timeout, limits.timeout, limits.concurrency) as http:
-        reports = await asyncio.gather(*(_member(http, gate, config, m, now) for m in config.members))
+        done = await asyncio.gather(
+            *(_member(http, gate, config, m, statuses.get(m.slug), now) for m in config.members)
+        )
+    reports = [report for report, _ in done]
+    kept = {m.slug: status for m, (_, status) in zip(config.members, done, strict=True) if status is not None}
+    try:
+        write_status(config.snapshots, kept)
+    except OSError as exc:  # the snapshots are written: the build can use them all the same
+        name = config.snapshots / "_status.json"
+        reports = [
+            replace(r, line=f"{r.line} (status {name} tidak dapat ditulis: {exc.strerror or exc})")
+            for r in reports
+        ]
     return HarvestReport(tuple(reports))
 
 
@@ -102,44 +127,50 @@ async def _member(
     gate: asyncio.Semaphore,
     config: NetworkConfig,
     member: Member,
+    status: Status | None,
     now: Callable[[], dt.datetime],
-) -> MemberReport:
+) -> tuple[MemberReport, Status | None]:
+    """The member's report and its new status. Its snapshot is read only once its turn
+    has come, so no more than `Limits.concurrency` snapshots are held at once."""
     path = config.snapshot_path(member)
-    damaged = ""
-    try:
-        previous = read_snapshot(path)
-    except SnapshotError as exc:
-        previous, damaged = None, f" (snapshot lama tidak terbaca: {exc})"
-    if previous is not None and previous.url != member.url:
-        previous = None  # the member's address changed: that data is another site's
     async with gate:
+        damaged = ""
+        try:
+            previous = read_snapshot(path)
+        except SnapshotError as exc:
+            previous, damaged = None, f" (snapshot lama tidak terbaca: {exc})"
+        if previous is not None and previous.url != member.url:
+            previous = None  # the member's address changed: that data is another site's
+        if previous is not None:
+            previous = previous.with_status(status)
         at = now()
         try:
             async with asyncio.timeout(config.limits.timeout):
-                snapshot, problems = await _harvested(http, member, previous, config, at)
+                snapshot, problems, changed = await _harvested(http, member, previous, config, at)
         except (FetchError, HarvestError) as exc:
             message = str(exc)
         except TimeoutError:
             message = f"tidak selesai dalam {config.limits.timeout:g} detik"
         else:
-            return _saved(
-                path, snapshot, MemberReport(member, snapshot.attempt.message, problems, False, True)
-            )
+            report = MemberReport(member, snapshot.attempt.message, problems, False, True)
+            return _saved(path, snapshot, report, changed), Status.of(snapshot)
     kept = previous if previous is not None and previous.has_data else None
     if kept is not None and kept.harvested is not None:
         line = (
             f"{member.slug}: gagal: {message}; snapshot {kept.harvested.date().isoformat()} "
             f"tetap dipakai ({len(kept.records)} entri)"
         )
-        return _saved(path, kept.failed(at, line), MemberReport(member, line, (), True, True))
+        return MemberReport(member, line, (), True, True), Status.of(kept.failed(at, line))
     line = f"{member.slug}: gagal: {message}; belum ada snapshot{damaged}"
-    failed = Snapshot(member.slug, member.url, Attempt(at, False, line))
-    return _saved(path, failed, MemberReport(member, line, (), True, False))
+    return MemberReport(member, line, (), True, False), Status(member.url, None, Attempt(at, False, line))
 
 
-def _saved(path: Path, snapshot: Snapshot, report: MemberReport) -> MemberReport:
-    """`report`, once `snapshot` is written; a snapshot that cannot be written (a full disk)
-    leaves the old file whole and makes the member fail, said on its line."""
+def _saved(path: Path, snapshot: Snapshot, report: MemberReport, changed: bool) -> MemberReport:
+    """`report`, once `snapshot` is written when its data `changed`; a snapshot that cannot
+    be written (a full disk) leaves the old file whole and makes the member fail, said on
+    its line."""
+    if not changed:
+        return report
     try:
         write_snapshot(path, snapshot)
     except OSError as exc:
@@ -150,15 +181,16 @@ def _saved(path: Path, snapshot: Snapshot, report: MemberReport) -> MemberReport
 
 async def _harvested(
     http: httpx.AsyncClient, member: Member, previous: Snapshot | None, config: NetworkConfig, at: dt.datetime
-) -> tuple[Snapshot, tuple[str, ...]]:
-    """The member's new snapshot and its record problems; raises when nothing is usable."""
+) -> tuple[Snapshot, tuple[str, ...], bool]:
+    """The member's new snapshot, its record problems, and whether its file must be written
+    (its data changed, or the file is of format 1); raises when nothing is usable."""
     held = previous if previous is not None and previous.has_data else None
     validators = held.manifest_http.validators if held is not None and held.manifest_http else None
     limit = min(MANIFEST_MAX_BYTES, config.limits.max_bytes)
     got = await fetching.fetch(http, member.manifest_url, member, limit, validators)
     if got.status == 304 and held is not None:
         line = f"{member.slug}: tidak berubah (304); {len(held.records)} entri"
-        return replace(held, harvested=at, attempt=Attempt(at, True, line)), ()
+        return replace(held, harvested=at, attempt=Attempt(at, True, line)), (), held.legacy
     raw, manifest, taxonomy = _manifest(got.body, member)
     same_records = (
         held is not None
@@ -169,7 +201,10 @@ async def _harvested(
     if same_records and held is not None:
         line = f"{member.slug}: manifes diperbarui, rekaman tidak berubah; {len(held.records)} entri"
         attempt = Attempt(at, True, line)
-        return replace(held, harvested=at, manifest=raw, manifest_http=Http.of(got), attempt=attempt), ()
+        renewed = replace(
+            held, harvested=at, fetched=at, manifest=raw, manifest_http=Http.of(got), attempt=attempt
+        )
+        return renewed, (), True
     fetched = await fetching.fetch(http, manifest.records.download_url, member, config.limits.max_bytes)
     if hashlib.sha256(fetched.body).hexdigest() != manifest.records.sha256:
         msg = "rekaman tidak cocok dengan sha256 di manifes (situs anggota sedang diperbarui?)"
@@ -198,8 +233,9 @@ async def _harvested(
         records=tuple(checked.records),
         skipped=tuple(checked.problems),
         drafts=checked.drafts,
+        fetched=at,
     )
-    return snapshot, tuple(f"{member.slug}: {problem}" for problem in checked.problems)
+    return snapshot, tuple(f"{member.slug}: {problem}" for problem in checked.problems), True
 
 
 def _json(body: bytes, what: str) -> Any:

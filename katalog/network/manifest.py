@@ -33,12 +33,13 @@ from katalog.content.model import SCHEMA_VERSION, SLUG_PATTERN
 from katalog.content.taxonomy import VOCABULARIES, Taxonomy
 
 FORMAT = "katalog-inovasi-manifest"
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: `replications`
 MANIFEST_FILE = "data/katalog.json"
 MANIFEST_SCHEMA_FILE = "data/katalog.schema.json"
 RECORDS_FILE = "data/inovasi.json"
 CSV_FILE = "data/inovasi.csv"
 SCHEMA_FILE = "data/schema.json"
+REPLICATIONS_FILE = "data/replikasi.json"  # `katalog.network.replications`
 SCHEMA_ID = "https://katalog-inovasi.example/data/katalog.schema.json"
 COMMITTED_SCHEMA = Path("schema/katalog.schema.json")
 _HTTP_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
@@ -69,6 +70,11 @@ DCAT_TERMS: dict[str, tuple[str, str | None, str]] = {
     "modified": ("dct:modified", "xsd:dateTime", "Waktu perubahan terakhir isi katalog."),
     "records": ("dcat:distribution", None, "Rekaman inovasi (JSON), sumber panen jaringan."),
     "distributions": ("dcat:distribution", None, "Bentuk lain data yang sama (CSV)."),
+    "replications": (
+        "dcat:distribution",
+        None,
+        "Replika lintas katalog: siapa mereplikasi inovasi mana (JSON).",
+    ),
     "download_url": ("dcat:downloadURL", "@id", "Alamat unduhan."),
     "media_type": ("dcat:mediaType", None, "Jenis media (MIME)."),
     "conforms_to": ("dct:conformsTo", "@id", "JSON Schema yang diikuti isinya."),
@@ -160,6 +166,9 @@ class Manifest(_Strict):
     modified: dt.datetime = Field(description="Waktu perubahan terakhir isi katalog (ISO 8601).")
     records: Records = Field(description="Rekaman inovasi (data/inovasi.json).")
     distributions: list[Distribution] = Field(default_factory=list, description="Berkas lain (CSV).")
+    replications: Distribution | None = Field(
+        None, description="Replika lintas katalog (data/replikasi.json), sejak versi format 1.1."
+    )
     taxonomy: Vocabularies = Field(description="Kosakata katalog ini.")
 
     def vocabularies(self, where: str) -> Taxonomy:
@@ -235,6 +244,7 @@ def manifest_dict(
             "bytes": len(records),
         },
         "distributions": [{"download_url": base + CSV_FILE, "media_type": "text/csv"}],
+        "replications": {"download_url": base + REPLICATIONS_FILE, "media_type": "application/json"},
         "taxonomy": {key: _terms(taxonomy, key) for key in VOCABULARIES},
     }
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from katalog.content.frontmatter import FrontMatterError, Located, parse_yaml
 from katalog.content.model import SLUG_PATTERN, slugify
@@ -81,6 +81,22 @@ def is_under(url: str, base: str) -> bool:
         return origin(url) == origin(base) and inside.path.startswith(urlsplit(base).path)
     except ValueError:  # a port that is not a number, an unclosed IPv6 bracket
         return False
+
+
+def page_key(url: str) -> str:
+    """`url` as the one spelling of the page it names, to match addresses written by hand
+    against the addresses a catalogue publishes: scheme and host in lower case, no default
+    port, no fragment, ``…/index.html`` and ``…/`` both as ``…/``. The query is kept (it
+    may name another page); an address that cannot be parsed is its own key."""
+    try:
+        parts = urlsplit(url.strip())
+        scheme, host, port = origin(url.strip())
+    except ValueError:
+        return url
+    default = {"http": 80, "https": 443}.get(scheme)
+    netloc = host if port == default else f"{host}:{port}"
+    path = parts.path.removesuffix("index.html").rstrip("/") + "/"
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
 
 
 def normalise_url(value: str) -> str:

@@ -11,7 +11,8 @@ message`` (N counts from 1, in the member's file).
 An invalid record is skipped and the rest are kept. A record whose canonical page is not
 under the member's own address is refused: no member may publish another's entries (nor
 re-publish what it harvested itself). Drafts are left out, as a published site leaves them.
-A `based_on` naming no other kept record of the member is dropped, and said so.
+A `based_on` naming no other kept record of the member is dropped, and said so; one naming
+another catalogue's page by its URL is kept as it is (the network resolves it).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from katalog.content.model import Innovation
+from katalog.content.model import Innovation, names_url
 from katalog.content.taxonomy import DRAFT_STATUS, Taxonomy
 from katalog.content.validate import describe_errors
 from katalog.network.members import is_under
@@ -68,7 +69,9 @@ def check_records(data: object, member_url: str, taxonomy: Taxonomy) -> CheckedR
         numbers.append(number)
     for number, stored in zip(numbers, checked.records, strict=True):
         original = stored.get("based_on")
-        if original is not None and (original not in first_of or original == stored["slug"]):
+        if original is None or names_url(original):
+            continue
+        if original not in first_of or original == stored["slug"]:
             checked.problems.append(
                 f"record {number}: based_on: '{original}' bukan slug entri lain anggota ini; diabaikan"
             )

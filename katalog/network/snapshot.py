@@ -11,6 +11,14 @@ URL, HTTP status, ``ETag`` and ``Last-Modified`` of each), when the data was las
 confirmed current (``harvested``: a 304 confirms it too), and the outcome of the last
 attempt, good or bad. A failed attempt changes only the latter: the last good data stays.
 Files are written whole or not at all (a temporary file, then a rename).
+
+What changes on every harvest (the last attempt, and when the data was last confirmed) is
+kept out of the snapshot files, in one small ``jaringan/_status.json`` (`read_status`,
+`write_status`): a member that did not change costs no write of its snapshot, whose file
+(and its modification time, which keys the build's cache) stays as it was. A snapshot file
+says when its own data was fetched (``fetched``), so it stays usable without the status.
+Format 1 kept ``harvested`` and ``attempt`` in the file; it is still read, and rewritten
+as format 2 by the next harvest of the member.
 """
 
 from __future__ import annotations
@@ -26,7 +34,10 @@ from typing import Any
 from katalog.network.fetch import Fetched, Validators
 
 FORMAT = "katalog-inovasi-snapshot"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE = (1, FORMAT_VERSION)  # format 1: `harvested` and `attempt` inside the file
+STATUS_FILE = "_status.json"  # beside the snapshots; "_" is in no member slug
+STATUS_FORMAT = "katalog-inovasi-status"
 
 
 class SnapshotError(Exception):
@@ -70,6 +81,8 @@ class Snapshot:
     records: tuple[dict[str, Any], ...] = ()  # `records.check_records`' kept records
     skipped: tuple[str, ...] = field(default=())  # its problems: "record N: field: message"
     drafts: int = 0
+    fetched: dt.datetime | None = None  # when the data above was fetched (stored in the file)
+    legacy: bool = False  # read from a format 1 file: rewrite it at the next harvest
 
     @property
     def has_data(self) -> bool:
@@ -78,6 +91,27 @@ class Snapshot:
     def failed(self, at: dt.datetime, message: str) -> Snapshot:
         """This snapshot after a failed attempt: its data kept, the failure recorded."""
         return replace(self, attempt=Attempt(at, False, message))
+
+    def with_status(self, status: Status | None) -> Snapshot:
+        """This snapshot with the member's last attempt and confirmation from the status
+        file; a status of another address (the member moved) is not this data's."""
+        if status is None or status.url != self.url:
+            return self
+        times = [t for t in (self.harvested, status.harvested) if t is not None]
+        return replace(self, attempt=status.attempt, harvested=max(times) if times else None)
+
+
+@dataclass(frozen=True)
+class Status:
+    """One member's line of the status file: what changes on every harvest."""
+
+    url: str
+    harvested: dt.datetime | None  # when the member's data was last confirmed current
+    attempt: Attempt
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> Status:
+        return cls(snapshot.url, snapshot.harvested, snapshot.attempt)
 
 
 def _encode(value: Any) -> Any:
@@ -91,7 +125,12 @@ def _encode(value: Any) -> Any:
 
 
 def to_json(snapshot: Snapshot) -> str:
-    data = {"format": FORMAT, "format_version": FORMAT_VERSION, **_encode(asdict(snapshot))}
+    """The snapshot file: its data only (`attempt`, `harvested` go to the status file)."""
+    data = _encode(asdict(snapshot))
+    fetched = data.pop("fetched") or data["harvested"]
+    for key in ("attempt", "harvested", "legacy"):
+        del data[key]
+    data = {"format": FORMAT, "format_version": FORMAT_VERSION, "fetched": fetched, **data}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -99,7 +138,7 @@ def from_json(text: str, where: str) -> Snapshot:
     """Parse a snapshot file; `SnapshotError` naming `where` when it cannot be used."""
     try:
         data = json.loads(text)
-        format_ok = data.get("format") == FORMAT and data.get("format_version") == FORMAT_VERSION
+        format_ok = data.get("format") == FORMAT and data.get("format_version") in READABLE
         snapshot = _snapshot(data) if format_ok else None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         msg = f"{where}: snapshot rusak ({type(exc).__name__}: {exc})"
@@ -111,12 +150,20 @@ def from_json(text: str, where: str) -> Snapshot:
 
 
 def _snapshot(data: dict[str, Any]) -> Snapshot:
-    attempt = data["attempt"]
+    legacy = data["format_version"] == 1
+    key = "harvested" if legacy else "fetched"
+    fetched = _moment(data[key]) if data.get(key) else None
+    if legacy:
+        attempt = _attempt(data["attempt"])
+    else:  # until the status file says otherwise: the harvest that fetched this data
+        attempt = Attempt(fetched, True, "") if fetched is not None else Attempt(_EPOCH, False, "")
     return Snapshot(
         member=str(data["member"]),
         url=str(data["url"]),
-        attempt=Attempt(_moment(attempt["at"]), bool(attempt["ok"]), str(attempt["message"])),
-        harvested=_moment(data["harvested"]) if data.get("harvested") else None,
+        attempt=attempt,
+        harvested=fetched,
+        fetched=fetched,
+        legacy=legacy,
         manifest=data.get("manifest"),
         manifest_http=Http(**data["manifest_http"]) if data.get("manifest_http") else None,
         records_http=Http(**data["records_http"]) if data.get("records_http") else None,
@@ -124,6 +171,13 @@ def _snapshot(data: dict[str, Any]) -> Snapshot:
         skipped=tuple(data.get("skipped") or ()),
         drafts=int(data.get("drafts") or 0),
     )
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _attempt(data: dict[str, Any]) -> Attempt:
+    return Attempt(_moment(data["at"]), bool(data["ok"]), str(data["message"]))
 
 
 def _moment(text: str) -> dt.datetime:
@@ -148,13 +202,49 @@ def read_snapshot(path: Path) -> Snapshot | None:
 
 def write_snapshot(path: Path, snapshot: Snapshot) -> None:
     """Replace `path` with `snapshot` in one step (never half a file)."""
+    _write(path, to_json(snapshot))
+
+
+def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(to_json(snapshot))
+            stream.write(text)
         Path(temporary).chmod(0o644)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def status_path(folder: Path) -> Path:
+    return folder / STATUS_FILE
+
+
+def read_status(folder: Path) -> dict[str, Status]:
+    """Every member's status in `folder`, by slug; empty when there is no status file or it
+    cannot be read (then each snapshot says when its data was fetched, which is enough)."""
+    try:
+        data = json.loads(status_path(folder).read_text(encoding="utf-8"))
+        if data.get("format") != STATUS_FORMAT:
+            return {}
+        return {
+            str(slug): Status(
+                str(item["url"]),
+                _moment(item["harvested"]) if item.get("harvested") else None,
+                _attempt(item["attempt"]),
+            )
+            for slug, item in data["members"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def write_status(folder: Path, statuses: dict[str, Status]) -> None:
+    """Replace the status file (members sorted, so the same statuses give the same bytes)."""
+    members = {slug: _encode(asdict(statuses[slug])) for slug in sorted(statuses)}
+    text = json.dumps(
+        {"format": STATUS_FORMAT, "format_version": 1, "members": members}, ensure_ascii=False, indent=1
+    )
+    _write(status_path(folder), text + "\n")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from katalog.search.analysis import (
     default_protected,
     default_synonyms,
 )
-from katalog.search.documents import FACET_FIELDS, FUZZY_FIELD
+from katalog.search.documents import AGENCY_FIELD, FILTER_FIELDS, FUZZY_FIELD
 from katalog.search.index import open_index
 from katalog.search.postings import field_postings
 
@@ -167,12 +167,15 @@ def _kata_words(kata: list[str], files: _Files) -> dict[str, str]:
     return {key: files.write("k", dumps(words)) for key, words in groups.items()}
 
 
-def facet_labels(taxonomy: Taxonomy) -> dict[str, dict[str, str]]:
-    """Facet key -> value slug -> display label (years are their own label)."""
+def facet_labels(taxonomy: Taxonomy, agencies: Mapping[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """Facet key -> value slug -> display label (years are their own label); with
+    `agencies` (a network's, slug -> name), the agencies' too: results then name theirs."""
     labels: dict[str, dict[str, str]] = {}
     for spec in FACETS:
         terms = getattr(taxonomy, spec.vocabulary).terms if spec.vocabulary else []
         labels[spec.key] = {UNKNOWN_SLUG: UNKNOWN_LABEL, **{t.slug: t.label for t in terms}}
+    if agencies:
+        labels[AGENCY_FIELD] = {UNKNOWN_SLUG: UNKNOWN_LABEL, **agencies}
     return labels
 
 
@@ -181,7 +184,7 @@ def _documents(stored: list[dict[str, Any]], files: _Files) -> int:
     docs = []
     for fields in stored:
         doc = {key: fields.get(key, "") for key in ("slug", "title", "url", "summary")}
-        doc.update({key: [v for v in fields.get(key, "").split(",") if v] for key in FACET_FIELDS})
+        doc.update({key: [v for v in fields.get(key, "").split(",") if v] for key in FILTER_FIELDS})
         docs.append(doc)
     for start in range(0, len(docs), DOCS_PER_SHARD):
         files.write("d", dumps(docs[start : start + DOCS_PER_SHARD]))
@@ -191,7 +194,7 @@ def _documents(stored: list[dict[str, Any]], files: _Files) -> int:
 def _facets(stored: list[dict[str, Any]], files: _Files) -> dict[str, str]:
     """Facet key -> file of value slug -> document gaps."""
     result = {}
-    for key in FACET_FIELDS:
+    for key in FILTER_FIELDS:
         members: dict[str, list[int]] = {}
         for doc, fields in enumerate(stored):
             for value in fields.get(key, "").split(","):
@@ -229,7 +232,9 @@ def _settings(stats: ranking.WholeStatistics) -> dict[str, Any]:
     }
 
 
-def export_client_index(index_dir: Path, target: Path, taxonomy: Taxonomy) -> dict[str, Any]:
+def export_client_index(
+    index_dir: Path, target: Path, taxonomy: Taxonomy, agencies: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Write the browser's index for the Whoosh index in `index_dir` into `target`; the manifest."""
     if target.exists():
         shutil.rmtree(target)
@@ -242,7 +247,7 @@ def export_client_index(index_dir: Path, target: Path, taxonomy: Taxonomy) -> di
     with open_index(index_dir).searcher() as searcher:
         stats = ranking.WhooshStatistics(searcher.reader())
         stored = {d: stats.reader.stored_fields(d) for d in stats.live}
-        return export_statistics(stats, stored, taxonomy, write)
+        return export_statistics(stats, stored, taxonomy, write, agencies)
 
 
 def export_statistics(
@@ -250,10 +255,12 @@ def export_statistics(
     stored_fields: dict[int, dict[str, Any]],
     taxonomy: Taxonomy,
     write: Callable[[str, bytes], None],
+    agencies: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """`export_client_index` from statistics at hand (the build's own, shared with "Inovasi
     serupa"; `stored_fields` maps each live document to its stored fields); the manifest.
-    `write(name, data)` stores one file, `name` relative to the export folder."""
+    `write(name, data)` stores one file, `name` relative to the export folder; `agencies`
+    (slug -> name) labels the ``instansi`` values, in a network."""
     files = _Files(write)
     by_slug = sorted(stats.live, key=lambda d: stored_fields[d]["slug"])
     doc_id = {docnum: number for number, docnum in enumerate(by_slug)}
@@ -262,7 +269,7 @@ def export_statistics(
     manifest = {
         **_settings(stats),
         "docs": {"files": _documents(stored, files), "per_file": DOCS_PER_SHARD},
-        "facets": {"files": _facets(stored, files), "labels": facet_labels(taxonomy)},
+        "facets": {"files": _facets(stored, files), "labels": facet_labels(taxonomy, agencies)},
         "format": FORMAT_VERSION,
         "kata": _kata_words(kata, files),
         "shards": _shards(pieces, files),

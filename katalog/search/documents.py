@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from katalog.content.taxonomy import Taxonomy
     from katalog.content.validate import Entry
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: the `instansi` filter field
 URL_PATTERN = "inovasi/{slug}/"
 
 # Text fields ranked for search: index field -> (model field or None, field boost).
@@ -48,6 +48,10 @@ SEARCH_FIELDS = tuple(TEXT_FIELDS)
 FUZZY_FIELD = "kata"
 # Facet fields -> the model field their taxonomy slugs come from (see katalog.content.facets).
 FACET_FIELDS = {"unit": "unit", "bidang": "category", "jenis": "kind", "tahun": "year", "status": "status"}
+# The publishing agency's slug (`facets.agency_link`): not a model field but where the entry
+# was read from (a network's member, else the site itself), so the reader passes it in.
+AGENCY_FIELD = "instansi"
+FILTER_FIELDS = (*FACET_FIELDS, AGENCY_FIELD)  # every field a search can be narrowed by
 
 
 _SEPARATOR = "\0"  # never in a term: terms are made of word characters and hyphens
@@ -160,7 +164,7 @@ def build_schema() -> Schema:
     for name, (_, boost) in TEXT_FIELDS.items():
         stored = name in STORED_TEXT
         fields[name] = AnalysedText(analyzer=stemmed, field_boost=boost, stored=stored, phrase=False)
-    for name in FACET_FIELDS:
+    for name in FILTER_FIELDS:
         fields[name] = KEYWORD(stored=True, commas=True) if name == "jenis" else ID(stored=True)
     return Schema(**fields)
 
@@ -194,9 +198,12 @@ def _field_text(innovation: Innovation, model_field: str) -> str:
     return value or ""
 
 
-def document(entry: Entry, taxonomy: Taxonomy, url_pattern: str = URL_PATTERN) -> dict[str, str]:
-    """The Whoosh document of one entry, without its content hash."""
-    from katalog.content.facets import links_of
+def document(
+    entry: Entry, taxonomy: Taxonomy, url_pattern: str = URL_PATTERN, agency: str | None = None
+) -> dict[str, str]:
+    """The Whoosh document of one entry, without its content hash. `agency` publishes the
+    site's own entries (a harvested entry names its own); None: unknown."""
+    from katalog.content.facets import agency_link, links_of
 
     innovation = entry.innovation
     doc = {"slug": entry.slug, "url": url_pattern.format(slug=entry.slug)}
@@ -207,13 +214,14 @@ def document(entry: Entry, taxonomy: Taxonomy, url_pattern: str = URL_PATTERN) -
     links = links_of(innovation, taxonomy)
     for name in FACET_FIELDS:
         doc[name] = ",".join(link.slug for link in links[name])
+    doc[AGENCY_FIELD] = agency_link(entry.origin.agency if entry.origin is not None else agency or "").slug
     return doc
 
 
 def content_hash(entry: Entry, doc: dict[str, str], version: str) -> str:
     """Hash of everything that shapes the entry's document and its terms."""
     digest = hashlib.sha256()
-    facets = "|".join(f"{name}={doc[name]}" for name in FACET_FIELDS)
+    facets = "|".join(f"{name}={doc[name]}" for name in FILTER_FIELDS)
     for part in (entry.innovation.model_dump_json(), entry.body_markdown, facets, doc["url"], version):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
@@ -270,12 +278,16 @@ def analyse_field(field_type: FieldType, text: str) -> Analysed:
 
 
 def indexed_document(
-    entry: Entry, taxonomy: Taxonomy, schema: Schema | None = None, url_pattern: str = URL_PATTERN
+    entry: Entry,
+    taxonomy: Taxonomy,
+    schema: Schema | None = None,
+    url_pattern: str = URL_PATTERN,
+    agency: str | None = None,
 ) -> IndexedDoc:
     """`document` with its content hash and every text field analysed (pass one `schema`
     for many entries: building it compiles the analyzers)."""
     schema = schema or build_schema()
-    doc = document(entry, taxonomy, url_pattern)
+    doc = document(entry, taxonomy, url_pattern, agency)
     doc["content_hash"] = content_hash(entry, doc, index_version())
     analysed = {name: analyse_field(schema[name], doc[name]) for name in ANALYSED_FIELDS}
     # Only stored text is kept as text: the rest lives on as terms (the body's text, twice

@@ -23,8 +23,7 @@ is a `SearchIndexError` (derived data: build again), never a traceback.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Container
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,10 +88,15 @@ def fuzzy_query(text: str) -> Query:
 
 
 def facet_filter(
-    unit: str | None = None, bidang: str | None = None, jenis: str | None = None, tahun: int | None = None
+    unit: str | None = None,
+    bidang: str | None = None,
+    jenis: str | None = None,
+    tahun: int | None = None,
+    instansi: str | None = None,
 ) -> Query | None:
-    """Facet values (taxonomy slugs, a year) as a filter; None when nothing is selected."""
-    given = {"unit": unit, "bidang": bidang, "jenis": jenis, "tahun": tahun}
+    """Facet values (taxonomy slugs, a year, an agency's slug) as a filter; None when nothing
+    is selected."""
+    given = {"unit": unit, "bidang": bidang, "jenis": jenis, "tahun": tahun, "instansi": instansi}
     selected = {name: value for name, value in given.items() if value is not None}
     if not selected:
         return None
@@ -120,6 +124,7 @@ def search(
     jenis: str | None = None,
     tahun: int | None = None,
     synonyms: dict[str, list[str]] | None = None,
+    instansi: str | None = None,
 ) -> list[Hit]:
     """Best `limit` entries for `query`, optionally narrowed by facet slugs and year.
 
@@ -133,7 +138,7 @@ def search(
     table = default_synonyms() if synonyms is None else synonyms  # the site's file, not the index
     try:
         with ix.reader() as reader:
-            narrow = facet_filter(unit, bidang, jenis, tahun)
+            narrow = facet_filter(unit, bidang, jenis, tahun, instansi)
             allowed = None
             if narrow is not None:
                 from whoosh.searching import Searcher  # its import (with whoosh.query) is for facets only
@@ -160,27 +165,20 @@ def ranked_page(
     limit: int,
     offset: int = 0,
     synonyms: dict[str, list[str]] | None = None,
-    allowed: Container[int] | None = None,
+    allowed: Collection[int] | None = None,
     stats: ranking.WhooshStatistics | None = None,
 ) -> Page:
     """The ranking of `search` on an open reader: the `limit` hits after the first `offset`.
 
     The one ranking of `katalog search` and the API (`katalog.api`), so both return the same
     order. `allowed` keeps only those document numbers (a facet filter); `stats` lets a
-    long-lived reader (the API's) read its field lengths once instead of once per query.
-    `synonyms` None means the site's (`analysis.default_synonyms`).
+    long-lived reader (the API's) keep what it read and score in numpy (its `top_scores`,
+    equal to the plain one to the last bit). `synonyms` None means the site's
+    (`analysis.default_synonyms`).
     """
     parts = ranking.plan(query, query_analyzer(reader), synonyms)
-    scores = ranking.score(parts, stats or ranking.WhooshStatistics(reader))
-    if allowed is not None:
-        scores = {doc: value for doc, value in scores.items() if doc in allowed}
-    # Only documents that can reach the first `offset + limit` (ties at the cut included)
-    # need their stored fields for the slug tie-break: at 10,000 entries a common word
-    # scores thousands of documents, and reading each one's fields dominated a query.
-    total, wanted = len(scores), offset + limit
-    if total > wanted > 0:
-        cut = heapq.nlargest(wanted, scores.values())[-1]
-        scores = {doc: value for doc, value in scores.items() if value >= cut}
+    wanted = offset + limit
+    total, scores = (stats or ranking.WhooshStatistics(reader)).top_scores(parts, wanted, allowed)
     fields = {doc: reader.stored_fields(doc) for doc in scores}
     ranked = ranking.rank(scores, lambda doc: fields[doc]["slug"], wanted)[offset:]
     return Page(total, [_hit(fields[doc], value) for doc, value in ranked])

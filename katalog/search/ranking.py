@@ -28,9 +28,10 @@ floating-point numbers in the same order.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -166,6 +167,26 @@ def _word_scores(part: Part, terms: list[str], stats: Statistics) -> dict[Hashab
     return scores
 
 
+def top_scores(
+    parts: list[Part], stats: Statistics, wanted: int, allowed: Collection[Hashable] | None = None
+) -> tuple[int, dict[Hashable, float]]:
+    """How many documents `parts` match (only `allowed` ones, when given), and those of them
+    that can be among the first `wanted` (ties at the cut included), with their scores.
+
+    Only these need their stored fields for the slug tie-break of `rank`: at 10,000 entries
+    a common word scores thousands of documents, and reading each one's fields dominated a
+    query. `katalog.search.scoring.top_scores` is the same in numpy (for the API).
+    """
+    scores = score(parts, stats)
+    if allowed is not None:
+        scores = {doc: value for doc, value in scores.items() if doc in allowed}
+    total = len(scores)
+    if total > wanted > 0:
+        cut = heapq.nlargest(wanted, scores.values())[-1]
+        scores = {doc: value for doc, value in scores.items() if value >= cut}
+    return total, scores
+
+
 def rank(
     scores: dict[Hashable, float], slug_of: Callable[[Hashable], str], limit: int | None = None
 ) -> list[tuple[Hashable, float]]:
@@ -196,7 +217,12 @@ class WhooshStatistics:
         self._averages: dict[str, float] = {}
         self._all: dict[str, dict[str, list[Posting]]] = {}
 
-    def _length_bytes(self, field: str) -> bytes:
+    @property
+    def gone(self) -> frozenset[int]:
+        """Deleted document numbers (an update leaves them in their segment until a merge)."""
+        return self._gone
+
+    def length_bytes(self, field: str) -> bytes:
         """Whoosh's length byte of `field` for every document number (0: empty field)."""
         if field not in self._bytes:
             parts = [_leaf_length_bytes(leaf, field) for leaf, _ in self.reader.leaf_readers()]
@@ -205,12 +231,12 @@ class WhooshStatistics:
 
     def lengths(self, field: str) -> dict[int, int]:
         """Whoosh's stored (byte-quantised) length of `field` per live document."""
-        raw = self._length_bytes(field)
+        raw = self.length_bytes(field)
         return {d: LENGTHS[raw[d]] for d in self.live}
 
     def average_length(self, field: str) -> float:
         if field not in self._averages:
-            raw = self._length_bytes(field)
+            raw = self.length_bytes(field)
             counts = Counter(raw)
             counts.subtract(raw[d] for d in self._gone)
             total = sum(LENGTHS[value] * count for value, count in counts.items())
@@ -225,12 +251,17 @@ class WhooshStatistics:
     def read_postings(self, field: str, term: str) -> list[Posting]:
         """`postings` for a term known to be in the lexicon."""
         boost = self.reader.schema[field].format.field_boost
-        raw = self._length_bytes(field)
+        raw = self.length_bytes(field)
         found: list[Posting] = []
-        for leaf, base in self.reader.leaf_readers():
-            if (field, term) in leaf:
-                found += self._live_only(_leaf_postings(_raw_postings(leaf, field, term), base, boost, raw))
+        for matcher, base in self.segment_matchers(field, term):
+            found += self._live_only(_leaf_postings(matcher, base, boost, raw))
         return found
+
+    def segment_matchers(self, field: str, term: str) -> list[tuple[Matcher, int]]:
+        """Each segment's matcher of a term, with the segment's first document number; deleted
+        documents included (`gone`), weights are frequency * field boost (`segment_blocks`)."""
+        leaves = self.reader.leaf_readers()
+        return [(_raw_postings(leaf, field, term), base) for leaf, base in leaves if (field, term) in leaf]
 
     def all_postings(self, field: str) -> dict[str, list[Posting]]:
         """term -> postings of every term of `field`, in one pass over each segment's lexicon
@@ -239,7 +270,7 @@ class WhooshStatistics:
         if field in self._all:
             return self._all[field]
         boost = self.reader.schema[field].format.field_boost
-        raw = self._length_bytes(field)
+        raw = self.length_bytes(field)
         decode = self.reader.schema[field].from_bytes
         terms: dict[str, list[Posting]] = {}
         for leaf, base in self.reader.leaf_readers():
@@ -255,6 +286,12 @@ class WhooshStatistics:
             return postings
         gone = self._gone
         return [p for p in postings if p[0] not in gone]
+
+    def top_scores(
+        self, parts: list[Part], wanted: int, allowed: Collection[int] | None = None
+    ) -> tuple[int, dict[Hashable, float]]:
+        """`top_scores` on these statistics (a subclass may compute the same numbers faster)."""
+        return top_scores(parts, self, wanted, allowed)
 
     def words_starting(self, field: str, first: str) -> Iterable[str]:
         decode = self.reader.schema[field].from_bytes
@@ -368,22 +405,27 @@ def _raw_postings(leaf: IndexReader, field: str, term: str | bytes) -> Matcher:
 def _leaf_postings(matcher: Matcher, base: int, boost: float, raw: bytes) -> list[Posting]:
     """Postings of one segment's matcher as (docnum, frequency, length), deleted ones too.
 
-    Whoosh stores frequency * field boost as the weight. Plain W3 leaf matchers are read a
-    block (up to 128 postings) at a time; anything else (a deletion filter) posting by posting.
+    Whoosh stores frequency * field boost as the weight.
     """
     found: list[Posting] = []
+    for ids, weights in segment_blocks(matcher):
+        found += [
+            (base + d, round(w / boost), LENGTHS[raw[base + d]]) for d, w in zip(ids, weights, strict=True)
+        ]
+    return found
+
+
+def segment_blocks(matcher: Matcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A segment matcher's postings as (document numbers in the segment, weights), a block
+    at a time: plain W3 leaf matchers a block (up to 128 postings) at once, reading Whoosh's
+    decoded block; anything else (a deletion filter, inlined postings) posting by posting."""
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
-            found += [
-                (base + d, round(w / boost), LENGTHS[raw[base + d]])
-                for d, w in zip(matcher._ids, matcher._weights, strict=True)
-            ]
+            yield matcher._ids, matcher._weights
             matcher._next_block()
-        return found
+        return
     while matcher.is_active():
-        doc = base + matcher.id()
-        found.append((doc, round(matcher.weight() / boost), LENGTHS[raw[doc]]))
+        yield (matcher.id(),), (matcher.weight(),)
         matcher.next()
-    return found

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from katalog import settings as engine_settings
 from katalog.errors import ConfigError
+from katalog.network.members import normalise_url
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$")
@@ -45,6 +46,8 @@ Url = Annotated[
     AfterValidator(_matching(_URL, "bukan URL http(s) yang lengkap, mis. 'https://inovasi.contoh.go.id'")),
 ]
 Lang = Annotated[str, AfterValidator(_matching(_LANG, "bukan kode bahasa, mis. 'id'"))]
+# A network's address as jaringan.yaml takes a member's: http(s), no query, fragment or user.
+NetworkUrl = Annotated[str, AfterValidator(normalise_url)]
 Logo = Annotated[
     str, AfterValidator(_matching(_LOGO, "harus berkas gambar di dalam content/, mis. 'images/logo.svg'"))
 ]
@@ -127,6 +130,8 @@ class SiteConfig(BaseModel):
     KATALOG_STALE_AFTER_DAYS: Annotated[int, Field(gt=0)] = 365
     KATALOG_INCLUDE_DRAFTS: bool = True
     KATALOG_NETWORK: Text = "jaringan.yaml"  # relative to the settings file's folder
+    KATALOG_NETWORK_URL: NetworkUrl | None = None  # the network whose back-links a member reads
+    KATALOG_NETWORK_REFRESH_HOURS: Annotated[float, Field(ge=0)] = 6  # 0: ask at every build
 
 
 # Keys the build and the tests set for one run (never in a settings file); not checked.
@@ -167,8 +172,9 @@ def _message(error: Any) -> str:
     value = error.get("input")
     if kind == "value_error":
         return str(error["ctx"]["error"])
-    types = {"string_type": "teks", "int_type": "bilangan bulat", "bool_type": "True atau False",
-             "dict_type": "kamus {...}", "model_type": "kamus {...}"}  # fmt: skip
+    types = {"string_type": "teks", "int_type": "bilangan bulat", "float_type": "bilangan",
+             "bool_type": "True atau False", "dict_type": "kamus {...}",
+             "model_type": "kamus {...}"}  # fmt: skip
     if kind in types:
         return f"harus berupa {types[kind]}, bukan {type(value).__name__} {value!r}"
     if kind == "missing":
@@ -181,6 +187,8 @@ def _message(error: Any) -> str:
         return f"'{value}' tidak sah; bentuknya {error['ctx']['pattern']}"
     if kind == "greater_than":
         return f"harus lebih dari {error['ctx']['gt']}"
+    if kind == "greater_than_equal":
+        return f"harus paling sedikit {error['ctx']['ge']:g}"
     return str(error["msg"])
 
 

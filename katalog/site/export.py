@@ -74,7 +74,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("replication_duration", "Perkiraan waktu replikasi", lambda i: i.replication.duration),
     Column("replicated_by_count", "Jumlah instansi yang mereplikasi", lambda i: len(i.replication.replicated_by)),  # noqa: E501
     Column("replicated_by", "Instansi yang mereplikasi, dipisah '; '", _replicators),
-    Column("based_on", "Slug inovasi asal (bila replikasi)", lambda i: i.based_on),
+    Column("based_on", "Slug atau alamat halaman inovasi asal (bila replikasi)", lambda i: i.based_on),
     Column("last_verified", "Tanggal verifikasi terakhir (TTTT-BB-HH)", lambda i: i.last_verified),
 )  # fmt: skip
 

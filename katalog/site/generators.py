@@ -39,7 +39,7 @@ from katalog.site.state import state_of
 ALL_FEED = "feeds/semua.atom.xml"
 STALE_PAGE = "perlu-diperbarui/"
 LACKING_PAGE = "lengkapi/"  # entries by how many facts are still unknown (katalog.content.completeness)
-FEED_FACETS = ("unit", "bidang")  # one Atom feed per value of these facets
+FEED_FACETS = ("unit", "bidang", "instansi")  # one Atom feed per value of these (instansi: networks)
 TEMPLATE_DATA = tuple(f"data/{name}" for name in TEMPLATE_FILES)  # the import template, copied
 
 
@@ -175,7 +175,8 @@ class CatalogueGenerator(PageGenerator):
         required_plan(self.settings).write_text(f"data/{name}", text)
 
     def _write_feeds(self, writer: Writer, articles: list[Any], facets: list[Facet]) -> None:
-        """Atom feeds with absolute URLs: all innovations, and one per unit and per bidang."""
+        """Atom feeds with absolute URLs: all innovations, and one per unit, per bidang and,
+        in a network, per agency."""
         public = self.settings["KATALOG_PUBLIC_URL"].rstrip("/")
         context = {**self.context, "SITEURL": public, "FEED_DOMAIN": public}
         newest = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)

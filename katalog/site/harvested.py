@@ -27,9 +27,10 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.utils import SafeDatetime
 
+from katalog.content.facets import agency_link
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry
-from katalog.network.entries import Network, load_network
+from katalog.network.entries import Made, Network, load_network
 from katalog.network.manifest import own_agency
 from katalog.network.members import CONFIG_FILE, load_config
 from katalog.search.documents import IndexedDoc, build_schema, indexed_document
@@ -65,27 +66,42 @@ def load_site_network(settings: dict[str, Any], taxonomy: Taxonomy) -> Network |
 def network_for_build(
     settings: dict[str, Any], taxonomy: Taxonomy
 ) -> tuple[Network | None, list[IndexedDoc]]:
-    """`load_site_network` and the harvested entries' search documents, from the build
-    cache while jaringan.yaml, the snapshots, the taxonomy and the code are unchanged
-    (validating, sanitising and analysing tens of thousands of records costs seconds)."""
+    """`load_site_network` and the harvested entries' search documents, member by member
+    from the build cache while jaringan.yaml, the taxonomy and the code are unchanged
+    (validating, sanitising and analysing tens of thousands of records costs seconds): a
+    member is made again only when its snapshot file changed (a harvest rewrites it only
+    when the member's data did) or the merged vocabularies did (`entries.load_network`)."""
     path = network_file(settings)
     if not path.is_file():
         return None, []
     config = load_config(path)
-    files = [path, *(config.snapshot_path(member) for member in config.members)]
-    key = (
-        [(str(file), stamp(file) if file.is_file() else None) for file in files],
-        cache_version(taxonomy_path(settings)),
-    )
+    key = (str(path), stamp(path), cache_version(taxonomy_path(settings)))
     remembered = cache.cache_dir(settings) / NETWORK_CACHE
     stored = cache.load(remembered, cache.code_version())
+    memo: dict[str, Made] = {}
+    analysed: dict[str, tuple[Made, list[IndexedDoc]]] = {}
     if stored is not None and stored[0] == key:
-        network, docs = stored[1], stored[2]
-    else:
-        network = load_network(config, taxonomy)
-        schema = build_schema()
-        docs = [indexed_document(entry, network.taxonomy, schema) for entry in network.entries]
-        cache.save(remembered, cache.code_version(), (key, network, docs))
+        memo, analysed = dict(stored[1]), stored[2]
+    network = load_network(config, taxonomy, memo, stamp)
+    schema = None
+    docs: list[IndexedDoc] = []
+    fresh: dict[str, tuple[Made, list[IndexedDoc]]] = {}
+    for member in config.members:
+        made = memo[member.slug]
+        old = analysed.get(member.slug)
+        if old is not None and old[0].entries is made.entries:
+            member_docs = old[1]
+        else:
+            schema = schema or build_schema()
+            member_docs = [indexed_document(entry, network.taxonomy, schema) for entry in made.entries]
+        fresh[member.slug] = (made, member_docs)
+        docs.extend(member_docs)
+    remade = [
+        slug for slug, (made, _) in fresh.items() if slug not in analysed or analysed[slug][0] is not made
+    ]
+    logger.debug("katalog: jaringan: %d dari %d anggota dibaca ulang", len(remade), len(config.members))
+    if remade or set(analysed) != set(fresh) or stored is None or stored[0] != key:
+        cache.save(remembered, cache.code_version(), (key, memo, fresh))
     _warn(network)
     return network, docs
 
@@ -107,6 +123,19 @@ def agency_facet(settings: dict[str, Any]) -> Callable[[Any], str] | None:
         return None
     own = own_agency(settings)
     return lambda item: agency_of(item, own)
+
+
+def agency_labels(settings: dict[str, Any], network: Network | None) -> dict[str, str]:
+    """A network's agencies, slug -> name (the site's own, then its members'); empty elsewhere,
+    where the one agency needs no label."""
+    if network is None:
+        return {}
+    names = [own_agency(settings), *(entry.origin.agency for entry in network.entries if entry.origin)]
+    labels: dict[str, str] = {}
+    for name in names:
+        link = agency_link(name)
+        labels.setdefault(link.slug, link.label)
+    return dict(sorted(labels.items()))
 
 
 def site_agency(settings: dict[str, Any]) -> str | None:

@@ -38,7 +38,7 @@ from katalog.content.checking import PageEntry, load_page
 from katalog.content.facets import build_facets
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry, load_entries
-from katalog.network.manifest import MANIFEST_FILE, MANIFEST_SCHEMA_FILE, own_agency
+from katalog.network.manifest import MANIFEST_FILE, MANIFEST_SCHEMA_FILE, REPLICATIONS_FILE, own_agency
 from katalog.site import cache
 from katalog.site.generators import ALL_FEED, LACKING_PAGE, STALE_PAGE, TEMPLATE_DATA, feed_path
 from katalog.site.harvested import agency_of, load_site_network
@@ -54,7 +54,7 @@ DEFAULT_SETTINGS = Path("pelicanconf.py")
 # and searchpage.SearchPageGenerator.
 FIXED_PAGES = ("replikasi/", "bandingkan/", "cari/")
 # Data files: generators.CatalogueGenerator._write_data and _write_open_data (the network
-# manifest and its schema), and replication_pages' comparison.
+# manifest and its schema), and replication_pages' comparison and back-links.
 DATA_FILES = (
     "data/schema.json",
     "data/inovasi.json",
@@ -62,6 +62,7 @@ DATA_FILES = (
     "data/bandingkan.json",
     MANIFEST_FILE,
     MANIFEST_SCHEMA_FILE,
+    REPLICATIONS_FILE,
     *TEMPLATE_DATA,
 )
 WEB_FILES = ("sitemap.xml", "robots.txt")  # webfiles.write_web_files
@@ -280,7 +281,8 @@ def _cached_entries(settings: Mapping[str, Any], paths: list[Path]) -> dict[str,
     if not paths:
         return {}
     folder = cache.cache_dir(dict(settings))
-    stored = cache.load(folder / CACHE_FILE, cache_version(taxonomy_path(dict(settings)))) or {}
+    version = cache_version(taxonomy_path(dict(settings)), own_agency(settings))
+    stored = cache.load(folder / CACHE_FILE, version) or {}
     found: dict[str, Entry | None] = {}
     for path in paths:
         key = key_of(path)

@@ -19,9 +19,10 @@ from katalog.content.crossfile import cross_file_problems
 from katalog.content.taxonomy import Taxonomy
 from katalog.errors import ContentError
 from katalog.search.analysis import SITE_PROTECTED, SITE_SYNONYMS, use_site_lists
+from katalog.site.backlinks import back_links_for_build
 from katalog.site.cache import index_dir
 from katalog.site.generators import CatalogueGenerator
-from katalog.site.harvested import add_harvested, network_for_build
+from katalog.site.harvested import add_harvested, agency_labels, network_for_build
 from katalog.site.links import check_internal_links
 from katalog.site.network_page import NetworkPageGenerator
 from katalog.site.outputs import StaticFilesGenerator, required_plan, start_plan, use_keeping_writer
@@ -68,6 +69,8 @@ def start_run(pelican: Pelican) -> tuple[type[Generator], ...]:
     warn_about_overrides(settings)
     settings[STATE_KEY] = state = BuildState(taxonomy=Taxonomy.load(taxonomy_path(settings)))
     state.network, state.network_docs = network_for_build(settings, state.taxonomy)  # a network's snapshots
+    state.agencies = agency_labels(settings, state.network)  # a network's agencies, for search labels
+    state.back_links = back_links_for_build(settings)  # a member's: who replicated its entries (cached)
     start_plan(pelican.settings)
     # The Whoosh writer is forked now, while this process is small (katalog.site.related).
     state.index_writer = prepare_index_update(index_dir(settings))

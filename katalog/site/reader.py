@@ -19,6 +19,7 @@ from katalog.content.checking import load_page
 from katalog.content.history import git_dates, last_changed
 from katalog.content.taxonomy import DRAFT_STATUS
 from katalog.errors import Problem
+from katalog.network.manifest import own_agency
 from katalog.site import cache
 from katalog.site.harvested import site_agency
 from katalog.site.reading import ReadResult, key_of, read_all, read_one, stamp
@@ -39,7 +40,9 @@ class KatalogReader(BaseReader):
         path = Path(source_path)
         state = state_of(self.settings)
         if _is_innovation(path, self.settings):
-            read = _preloaded(path, self.settings) or read_one(path, state.taxonomy)
+            read = _preloaded(path, self.settings) or read_one(
+                path, state.taxonomy, own_agency(self.settings)
+            )
             if read.loaded.entry is None or read.indexed is None:
                 state.problems.extend(read.loaded.problems)
                 return "", dict(SKIP)
@@ -117,7 +120,8 @@ def preload_entries(pelican: Any) -> None:
     jobs = settings.get("KATALOG_JOBS")
     taxonomy = state_of(settings).taxonomy
     folder = cache.cache_dir(settings)
-    settings[PRELOADED_KEY] = read_all(paths, taxonomy, jobs, folder, taxonomy_path(settings))
+    agency = own_agency(settings)
+    settings[PRELOADED_KEY] = read_all(paths, taxonomy, jobs, folder, taxonomy_path(settings), agency)
 
 
 def _preloaded(path: Path, settings: dict[str, Any]) -> ReadResult | None:

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -40,16 +41,23 @@ logger = logging.getLogger(__name__)
 RELATED_FILE = "related.pickle"  # in the build cache: the last corpus key, "serupa" lists, export files
 
 
-def corpus_key(docs: list[IndexedDoc], taxonomy_file: Path, facet_taxonomy: Taxonomy | None = None) -> str:
+def corpus_key(
+    docs: list[IndexedDoc],
+    taxonomy_file: Path,
+    facet_taxonomy: Taxonomy | None = None,
+    agencies: Mapping[str, str] | None = None,
+) -> str:
     """Everything the browser index and "Inovasi serupa" depend on: each document's content
     hash (model, body, facets, URL, analyzer), their order-free set, and the taxonomy's labels
-    (in a network, its members' too: `facet_taxonomy`)."""
+    (in a network, its members' too: `facet_taxonomy`, and its agencies' names)."""
     digest = hashlib.blake2b(digest_size=16)
     for content in sorted(doc.fields["content_hash"] for doc in docs):
         digest.update(content.encode() + b"\0")
     digest.update(taxonomy_file.read_bytes() if taxonomy_file.is_file() else b"")
     if facet_taxonomy is not None:
         digest.update(repr(facet_taxonomy).encode())
+    if agencies:
+        digest.update(repr(sorted(agencies.items())).encode())
     return digest.hexdigest()
 
 
@@ -64,7 +72,9 @@ def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str,
     here, with the documents.
     """
     plan, folder = outputs.required_plan(settings), CLIENT_DIR.as_posix()
-    key = corpus_key(state.indexed, taxonomy_path(settings), state.network and state.network.taxonomy)
+    key = corpus_key(
+        state.indexed, taxonomy_path(settings), state.network and state.network.taxonomy, state.agencies
+    )
     remembered = cache.cache_dir(settings) / RELATED_FILE
     stored = cache.load(remembered, cache.code_version())
     if stored is not None and stored[0] == key and all(plan.can_keep(n, k) for n, k in stored[2].items()):
@@ -85,7 +95,7 @@ def index_and_relate(articles: list[Any], state: BuildState, settings: dict[str,
         def write(name: str, data: bytes) -> None:
             plan.write_bytes(f"{folder}/{name}", data)
 
-        export_statistics(stats, fields, state.facet_taxonomy, write)
+        export_statistics(stats, fields, state.facet_taxonomy, write, state.agencies)
         related = similar_documents(stats, {number: doc.slug for number, doc in enumerate(state.indexed)})
         files = {name: value[0] for name, value in plan.outputs.items() if name.startswith(f"{folder}/")}
         cache.save(remembered, cache.code_version(), (key, related, files))

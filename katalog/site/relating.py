@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -55,7 +55,9 @@ Related = dict[str, list[str]]
 Records = dict[str, tuple[bytes, tuple[str, ...] | None]]
 
 
-def relate(docs: list[IndexedDoc], taxonomy: Taxonomy, plan: OutputPlan) -> tuple[Related, Records, set[str]]:
+def relate(
+    docs: list[IndexedDoc], taxonomy: Taxonomy, plan: OutputPlan, agencies: Mapping[str, str] | None = None
+) -> tuple[Related, Records, set[str]]:
     """The "serupa" lists of `docs`, and the browser index written through `plan`: the
     records and kept names of its files (as `related.index_and_relate` computes them)."""
     stats = MemoryStatistics([doc.analysed for doc in docs])
@@ -63,18 +65,25 @@ def relate(docs: list[IndexedDoc], taxonomy: Taxonomy, plan: OutputPlan) -> tupl
     def write(name: str, data: bytes) -> None:
         plan.write_bytes(f"{FOLDER}/{name}", data)
 
-    export_statistics(stats, {number: doc.fields for number, doc in enumerate(docs)}, taxonomy, write)
+    export_statistics(
+        stats, {number: doc.fields for number, doc in enumerate(docs)}, taxonomy, write, agencies
+    )
     related = similar_documents(stats, {number: doc.slug for number, doc in enumerate(docs)})
     files = {name: value for name, value in plan.outputs.items() if name.startswith(f"{FOLDER}/")}
     return related, files, {name for name in plan.kept if name.startswith(f"{FOLDER}/")}
 
 
 def _child(
-    docs: list[IndexedDoc], taxonomy: Taxonomy, plan: OutputPlan, parent: int, channel: Connection
+    docs: list[IndexedDoc],
+    taxonomy: Taxonomy,
+    plan: OutputPlan,
+    agencies: Mapping[str, str] | None,
+    parent: int,
+    channel: Connection,
 ) -> None:
     die_with_parent(parent)
     try:
-        channel.send(("ok", relate(docs, taxonomy, plan)))
+        channel.send(("ok", relate(docs, taxonomy, plan, agencies)))
     except BaseException:  # the parent raises it: a programmer error, with its traceback
         channel.send(("error", traceback.format_exc()))
     channel.close()
@@ -83,15 +92,21 @@ def _child(
 class Relating:
     """`relate` running in a forked process (or at once, where processes cannot fork)."""
 
-    def __init__(self, docs: list[IndexedDoc], taxonomy: Taxonomy, plan: OutputPlan) -> None:
+    def __init__(
+        self,
+        docs: list[IndexedDoc],
+        taxonomy: Taxonomy,
+        plan: OutputPlan,
+        agencies: Mapping[str, str] | None = None,
+    ) -> None:
         self._done: tuple[Related, Records, set[str]] | None = None
         self._process: BaseProcess | None = None
         if "fork" not in multiprocessing.get_all_start_methods():
-            self._done = relate(docs, taxonomy, plan)
+            self._done = relate(docs, taxonomy, plan, agencies)
             return
         receiving, sending = multiprocessing.Pipe(duplex=False)
         self._process = multiprocessing.get_context("fork").Process(
-            target=_child, args=(docs, taxonomy, plan, os.getpid(), sending), name="katalog-serupa"
+            target=_child, args=(docs, taxonomy, plan, agencies, os.getpid(), sending), name="katalog-serupa"
         )
         self._process.start()
         sending.close()

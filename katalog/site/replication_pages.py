@@ -3,8 +3,10 @@
 `ReplicationGenerator` is added through `get_generators` (see `katalog.site.plugin`) and runs
 after Pelican's ArticlesGenerator, so its `generate_context` sees every article. There it
 computes, once, what each innovation page shows about replication (prerequisites grouped
-by type, legal-basis labels, the `based_on` links in both directions) and stores it in the
-shared context under ``replication_views``; `article.html` only prints those values.
+by type, legal-basis labels, the `based_on` links in both directions, across agencies:
+`katalog.site.replication_links`) and stores it in the shared context under
+``replication_views``; `article.html` only prints those values. It also publishes the
+back-links of the build's replicas, ``data/replikasi.json`` (`katalog.network.replications`).
 
 Hazard: `generate_context` runs *before* `plugin.stop_on_problems`, so a `based_on` that
 names no entry must be skipped quietly here; the cross-file check reports it and stops
@@ -14,7 +16,7 @@ the build before anything is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +24,23 @@ from pelican.writers import Writer
 
 from katalog.content.facets import Link
 from katalog.content.model import Innovation, LegalBasis
+from katalog.network.manifest import REPLICATIONS_FILE
+from katalog.network.members import page_key
+from katalog.network.replications import replications_text
 from katalog.site.generators import PageGenerator
 from katalog.site.outputs import required_plan
+from katalog.site.replication_links import (
+    PageLink,
+    Replicator,
+    Resolver,
+    Sources,
+    back_link_table,
+    canonical,
+    original_link,
+    replicas_of,
+    replicators,
+    sources_of,
+)
 from katalog.site.views import EntryView
 
 CONTEXT_KEY = "replication_views"
@@ -76,9 +93,14 @@ class ReplicationView:
 
     prerequisite_groups: tuple[PrerequisiteGroup, ...]
     legal_basis: tuple[LegalBasisView, ...]
-    count: int  # agencies in `replication.replicated_by`
-    original: Link | None  # the innovation this one replicates (`based_on`)
-    replicas: tuple[Link, ...]  # innovations in the catalogue based on this one
+    original: PageLink | None  # the innovation this one replicates (`based_on`)
+    replicas: tuple[Link, ...]  # innovations of the same agency in the catalogue based on this one
+    replicators: tuple[Replicator, ...] = ()  # agencies that replicated it (declared, or found)
+
+    @property
+    def count(self) -> int:
+        """Agencies that replicated it: declared, with a replica in the build, or known to the network."""
+        return len(self.replicators)
 
 
 @dataclass(frozen=True)
@@ -121,39 +143,39 @@ def legal_basis_view(basis: LegalBasis) -> LegalBasisView:
     return LegalBasisView(basis.title, detail, basis.url)
 
 
-def replication_views(articles: Iterable[Any]) -> dict[str, ReplicationView]:
+def replication_views(articles: Iterable[Any], sources: Sources) -> dict[str, ReplicationView]:
     """One `ReplicationView` per article slug, with `based_on` links resolved both ways."""
     articles = sorted(articles, key=_title_key)
-    by_slug = {a.slug: a for a in articles}
-    replicas: dict[str, list[Link]] = {slug: [] for slug in by_slug}
-    for article in articles:
-        original = _innovation(article).based_on
-        if original in replicas and original != article.slug:
-            replicas[original].append(_link(article))
+    resolver = Resolver(articles, sources)
+    replicas = replicas_of(resolver, articles)
     views = {}
     for article in articles:
-        innovation = _innovation(article)
-        original = by_slug.get(innovation.based_on or "")
+        innovation = article.innovation
+        agency = resolver.agency(article)
+        found = replicas.get(article.slug, [])
+        back_links = sources.back_links.get(page_key(canonical(article, sources.site_url)), ())
         views[article.slug] = ReplicationView(
             prerequisite_groups=group_prerequisites(innovation),
             legal_basis=tuple(legal_basis_view(b) for b in innovation.replication.legal_basis),
-            count=len(innovation.replication.replicated_by),
-            original=_link(original) if original is not None and original is not article else None,
-            replicas=tuple(replicas[article.slug]),
+            original=original_link(resolver, article),
+            replicas=tuple(_link(r) for r in found if resolver.agency(r) == agency),
+            replicators=replicators(
+                innovation.replication.replicated_by,
+                (r for r in found if resolver.agency(r) != agency),
+                back_links,
+                resolver,
+            ),
         )
     return views
 
 
-def ranking(articles: Iterable[Any]) -> list[RankedInnovation]:
+def ranking(articles: Iterable[Any], views: Mapping[str, ReplicationView]) -> list[RankedInnovation]:
     """Every innovation by number of replicating agencies (descending), then by title."""
-    ranked = [
-        RankedInnovation(_innovation(a).title, _view(a).url, len(_innovation(a).replication.replicated_by))
-        for a in articles
-    ]
+    ranked = [RankedInnovation(_innovation(a).title, _view(a).url, views[a.slug].count) for a in articles]
     return sorted(ranked, key=lambda r: (-r.count, r.title.casefold()))
 
 
-def comparison_entry(article: Any) -> dict[str, Any]:
+def comparison_entry(article: Any, count: int) -> dict[str, Any]:
     """The compared fields of one innovation, as display-ready Indonesian labels."""
     innovation = _innovation(article)
     view = _view(article)
@@ -169,14 +191,14 @@ def comparison_entry(article: Any) -> dict[str, Any]:
         "prerequisites": prerequisites or UNKNOWN,
         "cost": replication.cost or UNKNOWN,
         "legal_basis": [legal_basis_view(b).text for b in replication.legal_basis] or UNKNOWN,
-        "replications": f"{len(replication.replicated_by)} instansi",
+        "replications": f"{count} instansi",
     }
     if view.agency is not None:  # a network: which agency publishes it comes first
         values = {AGENCY_ROW[0]: view.agency.label, **values}
     return {"slug": article.slug, "title": innovation.title, "url": view.url, "values": values}
 
 
-def comparison_data(articles: Iterable[Any]) -> dict[str, Any]:
+def comparison_data(articles: Iterable[Any], views: Mapping[str, ReplicationView]) -> dict[str, Any]:
     """The document `bandingkan.js` reads: row headings, the limit, and every innovation
     (in a network, with the publishing agency as the first row)."""
     articles = sorted(articles, key=_title_key)
@@ -186,19 +208,22 @@ def comparison_data(articles: Iterable[Any]) -> dict[str, Any]:
     return {
         "max": MAX_COMPARED,
         "fields": [{"key": key, "label": label} for key, label in rows],
-        "innovations": [comparison_entry(a) for a in articles],
+        "innovations": [comparison_entry(a, views[a.slug].count) for a in articles],
     }
 
 
 class ReplicationGenerator(PageGenerator):
-    """Writes ``replikasi/``, ``bandingkan/`` and ``data/bandingkan.json``."""
+    """Writes ``replikasi/``, ``bandingkan/``, ``data/bandingkan.json`` and ``data/replikasi.json``."""
 
     def generate_context(self) -> None:
-        self.context[CONTEXT_KEY] = replication_views(self.context.get("articles", []))
+        self.context[CONTEXT_KEY] = replication_views(
+            self.context.get("articles", []), sources_of(self.settings)
+        )
 
     def generate_output(self, writer: Writer) -> None:
         articles = sorted(self.context.get("articles", []), key=_title_key)
-        ranked = ranking(articles)
+        views = self.context[CONTEXT_KEY]
+        ranked = ranking(articles, views)
         self.write_page(
             writer,
             "replikasi/",
@@ -213,5 +238,10 @@ class ReplicationGenerator(PageGenerator):
             choices=[_link(a) for a in articles],
             max_compared=MAX_COMPARED,
         )
-        data = json.dumps(comparison_data(articles), ensure_ascii=False, separators=(",", ":"))
-        required_plan(self.settings).write_text("data/bandingkan.json", data + "\n")
+        plan = required_plan(self.settings)
+        data = json.dumps(comparison_data(articles, views), ensure_ascii=False, separators=(",", ":"))
+        plan.write_text("data/bandingkan.json", data + "\n")
+        sources = sources_of(self.settings)
+        plan.write_text(
+            REPLICATIONS_FILE, replications_text(sources.site_url, back_link_table(articles, sources))
+        )

@@ -222,7 +222,12 @@ class Resident:
             {name: value for name, value in plan.outputs.items() if (output / name).is_file()},
             plan.site,
             {a.slug: [link.slug for link in getattr(a, "similar", None) or []] for a in gen.articles},
-            corpus_key(state.indexed, taxonomy_path(settings), state.network and state.network.taxonomy),
+            corpus_key(
+                state.indexed,
+                taxonomy_path(settings),
+                state.network and state.network.taxonomy,
+                state.agencies,
+            ),
             environment_of(settings, history),
             history,
         )

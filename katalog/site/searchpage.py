@@ -11,9 +11,12 @@ from pelican.writers import Writer
 from katalog.content.facets import build_facets
 from katalog.search.browserindex import CLIENT_DIR, MANIFEST
 from katalog.site.generators import PageGenerator
+from katalog.site.harvested import agency_facet
 from katalog.site.state import state_of
 
-SEARCH_FACETS = ("unit", "bidang", "jenis", "tahun")  # the filters the search page offers
+# The filters the search page offers; ``instansi`` in a network only (`harvested.agency_facet`):
+# a single catalogue's one agency would be a choice of one.
+SEARCH_FACETS = ("unit", "bidang", "jenis", "tahun", "instansi")
 
 
 class SearchPageGenerator(PageGenerator):
@@ -22,7 +25,8 @@ class SearchPageGenerator(PageGenerator):
     def generate_output(self, writer: Writer) -> None:
         state = state_of(self.settings)
         articles = self.context.get("articles", [])
-        facets = [f for f in build_facets(articles, state.facet_taxonomy) if f.key in SEARCH_FACETS]
+        every = build_facets(articles, state.facet_taxonomy, agency_facet(self.settings))
+        facets = [f for f in every if f.key in SEARCH_FACETS]
         self.write_page(
             writer,
             "cari/",

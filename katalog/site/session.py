@@ -71,6 +71,7 @@ from katalog.site.outputs import (
 )
 from katalog.site.related import corpus_key, index_dir
 from katalog.site.relating import FOLDER, IndexUpdates, Related, Relating, Superseded
+from katalog.site.replication_links import replication_group, sources_of
 from katalog.site.replication_pages import CONTEXT_KEY, replication_views
 from katalog.site.resident import Capture, Resident, git_log, scan_sources, similar_links
 from katalog.site.state import taxonomy_path
@@ -283,13 +284,12 @@ class Session:
         by_slug = live.published()
         views = gen.context.setdefault(CONTEXT_KEY, {})
         writer = Writer(str(staging), settings=settings)
+        sources = sources_of(settings)
         for article in articles:
             if article.status == "published":  # as `index_and_relate` and `replication_views`
                 article.similar = similar_links(live.related.get(article.slug, []), by_slug)
-                original = by_slug.get(article.innovation.based_on or "")
-                replicas = [a for a in by_slug.values() if a.innovation.based_on == article.slug]
-                group = [article, *([original] if original is not None else []), *replicas]
-                views[article.slug] = replication_views(group)[article.slug]
+                group = replication_group(article, list(by_slug.values()), sources)
+                views[article.slug] = replication_views(group, sources)[article.slug]
             signals.article_generator_write_article.send(gen, content=article)
             writer.write_file(
                 article.save_as,
@@ -323,8 +323,13 @@ class Session:
         plan = _PassPlan(staging, self.output, old, live.site)
         plan.fingerprints = _LastingFingerprints(gen.context, live)
         settings[PLAN_KEY] = plan
-        key = corpus_key(state.indexed, taxonomy_path(settings), state.network and state.network.taxonomy)
-        relating = None if key == live.corpus else Relating(list(state.indexed), state.facet_taxonomy, plan)
+        network_taxonomy = state.network and state.network.taxonomy
+        key = corpus_key(state.indexed, taxonomy_path(settings), network_taxonomy, state.agencies)
+        relating = (
+            None
+            if key == live.corpus
+            else Relating(list(state.indexed), state.facet_taxonomy, plan, state.agencies)
+        )
         try:
             related = self._render_site(live, plan, staging, relating, interrupted)
         except BaseException:

@@ -16,6 +16,7 @@ from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry
 from katalog.errors import Problem
 from katalog.network.entries import Network
+from katalog.network.replications import BackLink
 from katalog.search.documents import IndexedDoc
 
 STATE_KEY = "KATALOG_STATE"
@@ -32,6 +33,9 @@ class BuildState:
     network: Network | None = None  # a network's members, read from their snapshots (harvested.py)
     network_docs: list[IndexedDoc] = field(default_factory=list)  # search documents of `network.entries`
     harvested: list[Any] = field(default_factory=list)  # their (article, entry, doc), made once per run
+    # A member's: its network's back-links to its pages (backlinks.py), page_key -> replicas elsewhere.
+    back_links: dict[str, tuple[BackLink, ...]] = field(default_factory=dict)
+    agencies: dict[str, str] = field(default_factory=dict)  # a network's: agency slug -> name (search labels)
 
     @property
     def facet_taxonomy(self) -> Taxonomy:

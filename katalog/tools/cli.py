@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--bidang", help="slug bidang, mis. keuangan")
     search.add_argument("--jenis", help="digitalisasi, deregulasi, atau debirokratisasi")
     search.add_argument("--tahun", type=int, help="tahun, mis. 2018")
+    search.add_argument("--instansi", help="slug instansi penerbit (katalog jaringan), mis. pemkot-contoh")
     search.add_argument("--index", type=Path, default=Path(".katalog/whoosh"), help="folder indeks")
 
     build = commands.add_parser("build", help="bangun situs ke output/ (sama dengan `make html`)")
@@ -297,7 +298,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     if not (args.index / VERSION_FILE).is_file():  # written last: a build finished there
         raise UsageError(missing_index(args.index))
-    hits = search(args.index, args.query, args.limit, args.unit, args.bidang, args.jenis, args.tahun)
+    facets = {"unit": args.unit, "bidang": args.bidang, "jenis": args.jenis, "tahun": args.tahun}
+    hits = search(args.index, args.query, args.limit, **facets, instansi=args.instansi)
     if args.json:
         import json
         from dataclasses import asdict

@@ -420,7 +420,7 @@
   var status = document.getElementById("cari-status");
   var list = document.getElementById("cari-hasil");
   if (!form || !status || !list) { return; }
-  var FACETS = ["unit", "bidang", "jenis", "tahun"];
+  var FACETS = ["unit", "bidang", "jenis", "tahun", "instansi"];
   var SHOWN = 20;
   var manifestUrl = form.getAttribute("data-manifest");
   var root = form.getAttribute("data-root") || "../";
@@ -486,6 +486,10 @@
 
   function meta(engine, doc) {
     var labels = engine.m.facets.labels, parts = [];
+    // A network's index labels its agencies (a single catalogue's one agency goes unsaid).
+    if (labels.instansi) {
+      (doc.instansi || []).forEach(function (slug) { parts.push(labels.instansi[slug] || slug); });
+    }
     (doc.unit || []).forEach(function (slug) { parts.push((labels.unit || {})[slug] || slug); });
     (doc.tahun || []).forEach(function (year) { parts.push((labels.tahun || {})[year] || year); });
     return el("p", parts.join(" · "), "meta");
