@@ -24,7 +24,11 @@ leaves 127.0.0.1: members are served there, and the build reads snapshots only. 
 
 Run: ``nice -n 5 .venv/bin/python -m bench.network [--members 500] [--entries 60]
 [--work /tmp/katalog-network] [--out docs/network-bench.md]``; ``--reuse`` keeps the corpus
-and the published members of an earlier run in the working folder.
+and the published members of an earlier run in the working folder. ``--parts`` runs only
+some of ``harvest`` (steps 0-2, and the reference member), ``build`` (steps 3-4) and
+``pelican`` (step 5), as ``bench/national.py`` does: the figures of the others are kept from
+the page's raw block. A build needs the harvests before it; without ``harvest`` they still
+run, unmeasured.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -291,6 +296,9 @@ def pelican(tree: Path, out: Path, timeout: float) -> dict[str, Any]:
 # --- One run --------------------------------------------------------------------------------
 
 
+PARTS = ("harvest", "build", "pelican")
+
+
 @dataclass(frozen=True)
 class Options:
     members: int
@@ -303,44 +311,72 @@ class Options:
     rate_n: int
     jobs: int
     note: str
+    parts: tuple[str, ...] = PARTS
 
 
-def measure(options: Options) -> dict[str, Any]:
-    """Every step, in order; the page is rewritten after each, so a stopped run keeps its figures."""
+def measure(options: Options, earlier: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The requested parts' steps, in order; the page is rewritten after each, so a stopped
+    run keeps its figures. `earlier`: the runs of the parts not run (from the page)."""
     work = Work(options.work)
+    parts = options.parts
     data: dict[str, Any] = {
         "members": options.members,
         "entries": options.entries,
         "date": dt.date.today().isoformat(),
         "machine": machine(),
         "note": options.note,
-        "runs": {},
+        "runs": dict(earlier or {}),
     }
     runs = data["runs"]
+    measured: dict[str, Any] = runs if "harvest" in parts else {}  # else: run, not kept
 
     def save(label: str) -> None:
         options.out.write_text(render(data), encoding="utf-8")
         _log(f"{label}: written to {options.out}")
 
     prepare_sources(work, options.members, options.entries, options.reuse)
+    if "harvest" in parts or "build" in parts:
+        _networked(options, work, runs, measured, save)
+    if "pelican" in parts:
+        _log(f"plain Pelican, {options.members * options.entries:,} entries")
+        runs["pelican"] = pelican(work.pelican, work.pelican_out, options.pelican_timeout)
+        runs.pop("pelican_rate", None)
+        if not runs["pelican"]["finished"]:
+            if not (options.reuse and (work.rate / "pelican").is_dir()):
+                generate(options.rate_n, work.rate, seed=SEED, formats=("pelican",))
+            _log(f"plain Pelican at {options.rate_n:,} entries (its rate)")
+            rate = pelican(work.rate / "pelican", work.pelican_out, options.pelican_timeout)
+            runs["pelican_rate"] = {"n": options.rate_n, **rate}
+        save("Pelican")
+    return data
+
+
+def _networked(
+    options: Options, work: Work, runs: dict[str, Any], measured: dict[str, Any], save: Callable[[str], None]
+) -> None:
+    """Steps 0-4 against the served members: the harvests go to `measured` (`runs` when
+    the harvest part was asked for), the builds to `runs` when the build part was."""
     with serving(work, options.reuse) as server:
         members = _members(work, options.members, f"http://127.0.0.1:{server.port}/")
         changed, last = changed_members(members, options.changed), members[-1]
         publish_members(work, members, server.port, options.reuse, options.jobs)
         try:
-            _log("the reference member, built for real")
-            runs["reference"] = reference(work, members[0])
+            if "harvest" in options.parts:
+                _log("the reference member, built for real")
+                runs["reference"] = reference(work, members[0])
             site = network_site(work, members)
-            runs["harvest_startup"] = startup(site)
+            measured["harvest_startup"] = startup(site)
             _log("first harvest")
-            runs["harvest_first"] = harvest(site, server, members, members)
+            measured["harvest_first"] = harvest(site, server, members, members)
             save("first harvest")
             for member in changed:
                 edit(member)
                 publish(member)
             _log(f"repeat harvest, {len(changed)} members changed")
-            runs["harvest_repeat"] = harvest(site, server, changed, members)
+            measured["harvest_repeat"] = harvest(site, server, changed, members)
             save("repeat harvest")
+            if "build" not in options.parts:
+                return
             _log("network clean build")
             runs["build_clean"] = build(site, clean=True)
             save("clean build")
@@ -355,16 +391,6 @@ def measure(options: Options) -> dict[str, Any]:
             for member in [*changed, last]:
                 restore(member)
                 publish(member)
-    _log(f"plain Pelican, {options.members * options.entries:,} entries")
-    runs["pelican"] = pelican(work.pelican, work.pelican_out, options.pelican_timeout)
-    if not runs["pelican"]["finished"]:
-        if not (options.reuse and (work.rate / "pelican").is_dir()):
-            generate(options.rate_n, work.rate, seed=SEED, formats=("pelican",))
-        _log(f"plain Pelican at {options.rate_n:,} entries (its rate)")
-        rate = pelican(work.rate / "pelican", work.pelican_out, options.pelican_timeout)
-        runs["pelican_rate"] = {"n": options.rate_n, **rate}
-    save("Pelican")
-    return data
 
 
 def reference(work: Work, member: Member) -> dict[str, Any]:
@@ -400,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes publishing members")
     parser.add_argument("--note", default="", help="a sentence for the page (what else ran meanwhile)")
     parser.add_argument("--render-only", action="store_true", help="rewrite the page from its raw figures")
+    parser.add_argument("--parts", default=",".join(PARTS), help="which of harvest,build,pelican to run")
     args = parser.parse_args(argv)
     if args.render_only:
         data = _raw(args.out)
@@ -408,6 +435,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.members < 2 or args.entries < 1:
         parser.error("at least 2 members of 1 entry")
+    parts = tuple(part for part in args.parts.split(",") if part)
+    if not parts or set(parts) - set(PARTS):
+        parser.error(f"--parts: some of {','.join(PARTS)}")
     args.work.mkdir(parents=True, exist_ok=True)
     options = Options(
         args.members,
@@ -420,8 +450,10 @@ def main(argv: list[str] | None = None) -> int:
         args.rate_n,
         args.jobs,
         args.note,
+        parts,
     )
-    measure(options)
+    earlier = _raw(args.out).get("runs", {}) if set(parts) != set(PARTS) else {}
+    measure(options, earlier)
     return 0
 
 

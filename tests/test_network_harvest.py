@@ -429,6 +429,70 @@ def test_an_unchanged_member_s_snapshot_file_is_not_written_again(
     assert snapshot(tmp_path, "kota")["fetched"] == first.isoformat()
 
 
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The snapshot files the harvest reads from now on, by name."""
+    from katalog.network import harvest as harvesting
+    from katalog.network.snapshot import Snapshot
+
+    read: list[str] = []
+    real = harvesting.read_snapshot
+
+    def counted(path: Path) -> Snapshot | None:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(harvesting, "read_snapshot", counted)
+    return read
+
+
+def test_a_repeat_harvest_of_unchanged_members_reads_no_snapshot(
+    tmp_path: Path, members: dict[str, Site], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network_config(tmp_path, {"kota": members["kota"].url, "kab": members["kab"].url}, **LIMITS)
+    first = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    _harvest_at(tmp_path, first)
+    folder = tmp_path / "jaringan"
+    before = {slug: (folder / f"{slug}.json").read_bytes() for slug in ("kota", "kab")}
+    assert status(tmp_path, "kota")["held"]["etag"] == snapshot(tmp_path, "kota")["manifest_http"]["etag"]
+    read = _counting_reads(monkeypatch)
+    later = first + dt.timedelta(days=2)
+    lines = _harvest_at(tmp_path, later)
+    assert lines == ["kota: tidak berubah (304); 2 entri", "kab: tidak berubah (304); 2 entri"]
+    assert read == []
+    assert {slug: (folder / f"{slug}.json").read_bytes() for slug in ("kota", "kab")} == before
+    assert status(tmp_path, "kota")["harvested"] == status(tmp_path, "kab")["harvested"] == later.isoformat()
+    kota = members["kota"]  # a changed member is read: its records are compared with the held ones
+    kota.tamper([r for r in kota.json("data/inovasi.json") if r["slug"] != "antre-daring"])
+    assert (
+        _harvest_at(tmp_path, later + dt.timedelta(days=1))[0]
+        == "kota: 1 entri dipanen, 1 draf tidak dipanen"
+    )
+    assert read == ["kota.json"]
+
+
+def test_a_status_without_matching_validators_falls_back_to_the_snapshot(
+    tmp_path: Path, members: dict[str, Site], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network_config(tmp_path, {"kota": members["kota"].url, "kab": members["kab"].url}, **LIMITS)
+    first = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    _harvest_at(tmp_path, first)
+    folder = tmp_path / "jaringan"
+    old = json.loads((folder / "_status.json").read_text(encoding="utf-8"))
+    del old["members"]["kota"]["held"]  # a status written before validators were kept
+    (folder / "_status.json").write_text(json.dumps(old), encoding="utf-8")
+    kab = folder / "kab.json"
+    kab.write_bytes(kab.read_bytes())  # same bytes, another stamp: no longer trusted
+    read = _counting_reads(monkeypatch)
+    later = first + dt.timedelta(days=1)
+    lines = _harvest_at(tmp_path, later)
+    assert lines == ["kota: tidak berubah (304); 2 entri", "kab: tidak berubah (304); 2 entri"]
+    assert sorted(read) == ["kab.json", "kota.json"]
+    assert status(tmp_path, "kota")["held"] and status(tmp_path, "kab")["held"]
+    read.clear()
+    _harvest_at(tmp_path, later + dt.timedelta(days=1))
+    assert read == []
+
+
 def test_a_format_1_snapshot_still_loads_and_is_rewritten_at_the_next_harvest(
     tmp_path: Path, members: dict[str, Site]
 ) -> None:

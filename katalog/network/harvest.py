@@ -40,6 +40,7 @@ from katalog.network.members import Member, NetworkConfig, is_under, normalise_u
 from katalog.network.records import check_records
 from katalog.network.snapshot import (
     Attempt,
+    Held,
     Http,
     Snapshot,
     SnapshotError,
@@ -122,6 +123,45 @@ async def _harvest_all(config: NetworkConfig, now: Callable[[], dt.datetime]) ->
     return HarvestReport(tuple(reports))
 
 
+class _Previous:
+    """The member's snapshot, read only when it is needed: not at all when its status holds
+    validators that match the file and the member answers 304."""
+
+    def __init__(self, path: Path, member: Member, status: Status | None) -> None:
+        self.path, self.member, self.status = path, member, status
+        self.damaged = ""  # why the file could not be read, for the member's line
+        self.held: Held | None = None  # validators matching the file, once known
+        kept = status.held if status is not None and status.url == member.url else None
+        if kept is not None and kept.matches(path):
+            self.held = kept
+        self._read = False
+        self._snapshot: Snapshot | None = None
+
+    def snapshot(self) -> Snapshot | None:
+        """The snapshot file, with the status' last attempt (None: none, unreadable, or of
+        another address); its stamp is taken first, so a file changed meanwhile never
+        matches the validators kept for it."""
+        if self._read:
+            return self._snapshot
+        self._read = True
+        try:
+            stat = self.path.stat()
+            previous = read_snapshot(self.path)
+        except FileNotFoundError:
+            return None
+        except SnapshotError as exc:
+            self.damaged = f" (snapshot lama tidak terbaca: {exc})"
+            return None
+        except OSError as exc:
+            self.damaged = f" (snapshot lama tidak terbaca: {exc.strerror or exc})"
+            return None
+        if previous is None or previous.url != self.member.url:
+            return None  # the member's address changed: that data is another site's
+        self._snapshot = previous.with_status(self.status)
+        self.held = Held.of(previous, stat)
+        return self._snapshot
+
+
 async def _member(
     http: httpx.AsyncClient,
     gate: asyncio.Semaphore,
@@ -131,63 +171,87 @@ async def _member(
     now: Callable[[], dt.datetime],
 ) -> tuple[MemberReport, Status | None]:
     """The member's report and its new status. Its snapshot is read only once its turn
-    has come, so no more than `Limits.concurrency` snapshots are held at once."""
+    has come, so no more than `Limits.concurrency` snapshots are held at once, and not at
+    all when the status' validators let a 304 confirm it."""
     path = config.snapshot_path(member)
     async with gate:
-        damaged = ""
-        try:
-            previous = read_snapshot(path)
-        except SnapshotError as exc:
-            previous, damaged = None, f" (snapshot lama tidak terbaca: {exc})"
-        if previous is not None and previous.url != member.url:
-            previous = None  # the member's address changed: that data is another site's
-        if previous is not None:
-            previous = previous.with_status(status)
+        prior = _Previous(path, member, status)
         at = now()
         try:
             async with asyncio.timeout(config.limits.timeout):
-                snapshot, problems, changed = await _harvested(http, member, previous, config, at)
+                confirmed, got = await _conditional(http, member, prior.held, config, at)
+                if confirmed is not None:
+                    return MemberReport(member, confirmed.attempt.message, (), False, True), confirmed
+                previous = prior.snapshot()
+                snapshot, problems, changed = await _harvested(http, member, previous, config, at, got)
         except (FetchError, HarvestError) as exc:
             message = str(exc)
         except TimeoutError:
             message = f"tidak selesai dalam {config.limits.timeout:g} detik"
         else:
             report = MemberReport(member, snapshot.attempt.message, problems, False, True)
-            return _saved(path, snapshot, report, changed), Status.of(snapshot)
+            if not changed:
+                return report, Status.of(snapshot, prior.held)
+            report, held = _saved(path, snapshot, report)
+            return report, Status.of(snapshot, held)
+    previous = prior.snapshot()
     kept = previous if previous is not None and previous.has_data else None
     if kept is not None and kept.harvested is not None:
         line = (
             f"{member.slug}: gagal: {message}; snapshot {kept.harvested.date().isoformat()} "
             f"tetap dipakai ({len(kept.records)} entri)"
         )
-        return MemberReport(member, line, (), True, True), Status.of(kept.failed(at, line))
-    line = f"{member.slug}: gagal: {message}; belum ada snapshot{damaged}"
+        return MemberReport(member, line, (), True, True), Status.of(kept.failed(at, line), prior.held)
+    line = f"{member.slug}: gagal: {message}; belum ada snapshot{prior.damaged}"
     return MemberReport(member, line, (), True, False), Status(member.url, None, Attempt(at, False, line))
 
 
-def _saved(path: Path, snapshot: Snapshot, report: MemberReport, changed: bool) -> MemberReport:
-    """`report`, once `snapshot` is written when its data `changed`; a snapshot that cannot
-    be written (a full disk) leaves the old file whole and makes the member fail, said on
-    its line."""
-    if not changed:
-        return report
+async def _conditional(
+    http: httpx.AsyncClient, member: Member, held: Held | None, config: NetworkConfig, at: dt.datetime
+) -> tuple[Status | None, fetching.Fetched | None]:
+    """With validators kept in the status: the member's new status when it answers 304
+    (its snapshot unread), else the manifest it sent, for `_harvested` to use."""
+    if held is None:
+        return None, None
+    got = await fetching.fetch(http, member.manifest_url, member, _manifest_limit(config), held.validators)
+    if got.status != 304:
+        return None, got
+    line = f"{member.slug}: tidak berubah (304); {held.entries} entri"
+    return Status(member.url, at, Attempt(at, True, line), held), None
+
+
+def _manifest_limit(config: NetworkConfig) -> int:
+    return min(MANIFEST_MAX_BYTES, config.limits.max_bytes)
+
+
+def _saved(path: Path, snapshot: Snapshot, report: MemberReport) -> tuple[MemberReport, Held | None]:
+    """`report` and the validators to keep, once `snapshot` is written; a snapshot that
+    cannot be written (a full disk) leaves the old file whole and makes the member fail,
+    said on its line."""
     try:
         write_snapshot(path, snapshot)
+        stat = path.stat()
     except OSError as exc:
         line = f"{report.member.slug}: gagal: snapshot {path} tidak dapat ditulis ({exc.strerror or exc})"
-        return MemberReport(report.member, line, report.problems, True, path.is_file())
-    return report
+        return MemberReport(report.member, line, report.problems, True, path.is_file()), None
+    return report, Held.of(snapshot, stat)
 
 
 async def _harvested(
-    http: httpx.AsyncClient, member: Member, previous: Snapshot | None, config: NetworkConfig, at: dt.datetime
+    http: httpx.AsyncClient,
+    member: Member,
+    previous: Snapshot | None,
+    config: NetworkConfig,
+    at: dt.datetime,
+    got: fetching.Fetched | None = None,
 ) -> tuple[Snapshot, tuple[str, ...], bool]:
     """The member's new snapshot, its record problems, and whether its file must be written
-    (its data changed, or the file is of format 1); raises when nothing is usable."""
+    (its data changed, or the file is of format 1); raises when nothing is usable. `got`:
+    the manifest already fetched (by `_conditional`), else it is fetched here."""
     held = previous if previous is not None and previous.has_data else None
-    validators = held.manifest_http.validators if held is not None and held.manifest_http else None
-    limit = min(MANIFEST_MAX_BYTES, config.limits.max_bytes)
-    got = await fetching.fetch(http, member.manifest_url, member, limit, validators)
+    if got is None:
+        validators = held.manifest_http.validators if held is not None and held.manifest_http else None
+        got = await fetching.fetch(http, member.manifest_url, member, _manifest_limit(config), validators)
     if got.status == 304 and held is not None:
         line = f"{member.slug}: tidak berubah (304); {len(held.records)} entri"
         return replace(held, harvested=at, attempt=Attempt(at, True, line)), (), held.legacy

@@ -19,6 +19,13 @@ kept out of the snapshot files, in one small ``jaringan/_status.json`` (`read_st
 says when its own data was fetched (``fetched``), so it stays usable without the status.
 Format 1 kept ``harvested`` and ``attempt`` in the file; it is still read, and rewritten
 as format 2 by the next harvest of the member.
+
+The status also keeps what the next conditional request needs (`Held`: the manifest's
+validators, the number of entries for the member's line) with the size, modification time
+and inode of the snapshot file they were taken from: a member whose file still matches is
+asked with them without its snapshot (~200 KB of JSON at 60 entries) being read, which is
+most of what a repeat harvest of unchanged members would otherwise cost. A status without
+them (an older one) or a file that does not match only means the snapshot is read.
 """
 
 from __future__ import annotations
@@ -102,16 +109,52 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Held:
+    """What a conditional request for a member's manifest needs, and the stamp of the
+    snapshot file it was taken from: trusted only while that file is still the same one."""
+
+    etag: str | None
+    last_modified: str | None
+    entries: int  # len(records), for the member's line after a 304
+    size: int
+    mtime_ns: int
+    inode: int  # a rewrite is a rename of a new file: a new inode even within one tick
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, stat: os.stat_result) -> Held | None:
+        """`snapshot`'s validators, stamped with `stat` of its file; None when it holds no
+        data or no validators (its member cannot be asked conditionally)."""
+        http = snapshot.manifest_http
+        if not snapshot.has_data or snapshot.legacy or http is None or not (http.etag or http.last_modified):
+            return None
+        entries = len(snapshot.records)
+        return cls(http.etag, http.last_modified, entries, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+    @property
+    def validators(self) -> Validators:
+        return Validators(self.etag, self.last_modified)
+
+    def matches(self, path: Path) -> bool:
+        """Whether `path` is still the file these validators came from (by its stamp)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (self.size, self.mtime_ns, self.inode)
+
+
+@dataclass(frozen=True)
 class Status:
     """One member's line of the status file: what changes on every harvest."""
 
     url: str
     harvested: dt.datetime | None  # when the member's data was last confirmed current
     attempt: Attempt
+    held: Held | None = None  # its snapshot's validators, while its file is unchanged
 
     @classmethod
-    def of(cls, snapshot: Snapshot) -> Status:
-        return cls(snapshot.url, snapshot.harvested, snapshot.attempt)
+    def of(cls, snapshot: Snapshot, held: Held | None = None) -> Status:
+        return cls(snapshot.url, snapshot.harvested, snapshot.attempt, held)
 
 
 def _encode(value: Any) -> Any:
@@ -234,11 +277,27 @@ def read_status(folder: Path) -> dict[str, Status]:
                 str(item["url"]),
                 _moment(item["harvested"]) if item.get("harvested") else None,
                 _attempt(item["attempt"]),
+                _held(item.get("held")),
             )
             for slug, item in data["members"].items()
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def _held(data: Any) -> Held | None:
+    """A status line's `Held`; None when absent (an older status) or not understood."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        held = Held(**data)
+    except TypeError:
+        return None
+    numbers = (held.entries, held.size, held.mtime_ns, held.inode)
+    texts = (held.etag, held.last_modified)
+    if not all(type(n) is int for n in numbers) or not all(t is None or isinstance(t, str) for t in texts):
+        return None
+    return held
 
 
 def write_status(folder: Path, statuses: dict[str, Status]) -> None:
