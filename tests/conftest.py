@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from katalog.content.taxonomy import Taxonomy
+from katalog.search.analysis import SITE_PROTECTED, SITE_SYNONYMS, use_site_lists
 from katalog.site.build import BuildReport, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,16 @@ def _in_project_root() -> Iterator[None]:
     os.chdir(ROOT)
     yield
     os.chdir(previous)
+
+
+@pytest.fixture(autouse=True)
+def _repository_word_lists() -> Iterator[None]:
+    """A build points the analysis at its site's word lists for the rest of the process
+    (`analysis.use_site_lists`); after each test they are the repository's again, so a test
+    of another site's build cannot change what a later test's search finds."""
+    yield
+    content = ROOT / "content"
+    use_site_lists(content / SITE_PROTECTED, content / SITE_SYNONYMS)
 
 
 @pytest.fixture(scope="session")
