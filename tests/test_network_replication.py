@@ -491,3 +491,26 @@ def test_the_search_page_filters_by_agency(sites: Sites, browser: Any) -> None:
             "document.querySelector('#cari-hasil h2 a')?.getAttribute('href') === '../inovasi/kota--simpel/'"
         )
         assert "instansi=pemerintah-kota-contoh" in tab.url
+
+
+def test_a_visitor_goes_from_an_agency_to_a_replica_its_origin_and_its_original(
+    sites: Sites, browser: Any
+) -> None:
+    """The network as a visitor clicks through it: the instansi facet page, a harvested
+    entry's provenance (agency, data date, link to its own site), the original it replicates,
+    and the original's "Direplikasi oleh"."""
+    from katalog.tools.browser import serving
+
+    with serving(sites["network_site"] / "output") as served:
+        tab = browser.new_page()
+        tab.goto(f"{served}/instansi/pemerintah-kabupaten-contoh/")
+        tab.get_by_role("link", name="Replika", exact=True).first.click()
+        tab.wait_for_url("**/inovasi/kab--replika/")
+        origin = tab.locator("p.notice.origin")
+        assert origin.inner_text().startswith(f"Dari katalog {KAB}, data per ")
+        href = origin.get_by_role("link", name="Lihat di situs asalnya").get_attribute("href")
+        assert href == sites["kab"].url + "inovasi/replika/"
+        tab.locator("p.based-on").get_by_role("link", name="SIMPEL").click()
+        tab.wait_for_url("**/inovasi/kota--simpel/")
+        assert tab.get_by_role("heading", name="Direplikasi oleh 2 instansi").is_visible()
+        assert tab.locator("ul.replicas li").all_inner_texts() == [f"{OWN} — Lokal", f"{KAB} — Replika"]
