@@ -28,7 +28,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from katalog.content.frontmatter import Located
-from katalog.content.model import FIRST_YEAR, Innovation
+from katalog.content.model import FIRST_YEAR, Innovation, allows_none
 from katalog.content.validate import translate_errors
 
 LIST_SEPARATOR = ";"  # between the items of a list cell
@@ -81,7 +81,7 @@ def unknown_value(info: FieldInfo) -> Any:
         return info.default_factory()  # type: ignore[call-arg]
     if info.default is not PydanticUndefined:
         return info.default
-    if _allows_none(info.annotation):
+    if allows_none(info.annotation):
         return None
     if typing.get_origin(_plain(info.annotation)) is list:
         return []
@@ -254,12 +254,6 @@ def _plain(annotation: Any) -> Any:
         if len(others) == 1:
             return _plain(others[0])
     return annotation
-
-
-def _allows_none(annotation: Any) -> bool:
-    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in typing.get_args(
-        annotation
-    )
 
 
 def model_of(annotation: Any) -> type[BaseModel] | None:

@@ -18,7 +18,6 @@ publicly (``KATALOG_REPORTED_TOTAL``, a site setting): "36 dari 153 inovasi terc
 
 from __future__ import annotations
 
-import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from katalog.content.facets import UNKNOWN_SLUG
-from katalog.content.model import Innovation
+from katalog.content.model import Innovation, allows_none
 from katalog.content.taxonomy import DRAFT_STATUS
 
 # Indonesian labels of the fields that can be unknown, as editors and units read them.
@@ -62,8 +61,8 @@ UNKNOWN_STATUS = UNKNOWN_SLUG
 
 def _may_be_empty(annotation: Any, metadata: list[Any]) -> bool:
     """Whether a field of this type can hold nothing: None, or a list with no minimum."""
-    if typing.get_origin(annotation) in {typing.Union, types.UnionType}:
-        return type(None) in typing.get_args(annotation)
+    if allows_none(annotation):
+        return True
     if typing.get_origin(annotation) is list:
         return not any(getattr(m, "min_length", 0) for m in metadata)
     return False

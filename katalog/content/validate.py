@@ -13,8 +13,6 @@ import functools
 import gc
 import multiprocessing
 import os
-import types
-import typing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +24,7 @@ from pydantic_core import ErrorDetails
 
 from katalog.content import frontmatter
 from katalog.content.frontmatter import FrontMatterError, Located, dotted
-from katalog.content.model import KEY_SYNONYMS, Innovation
+from katalog.content.model import KEY_SYNONYMS, Innovation, allows_none
 from katalog.content.render import render_markdown
 from katalog.content.taxonomy import Taxonomy
 from katalog.errors import Problem
@@ -289,11 +287,7 @@ def _nullable(loc: tuple[Any, ...]) -> bool:
     if model is None or not loc:
         return False
     field = model.model_fields.get(str(loc[-1]))
-    if field is None:
-        return False
-    # `X | None` only: the text of a list's annotation names NoneType too (its metadata).
-    origin = typing.get_origin(field.annotation)
-    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(field.annotation)
+    return field is not None and allows_none(field.annotation)
 
 
 def _unknown_key(loc: tuple[Any, ...]) -> str:
