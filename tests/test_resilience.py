@@ -26,7 +26,7 @@ from katalog.errors import ContentError
 from katalog.search.index import FILES_FILE, VERSION_FILE
 from katalog.search.query import search
 from katalog.site.cache import CACHE_KEY, TARGET_KEY, cache_dir
-from katalog.site.lock import BuildRunningError, build_lock
+from katalog.site.lock import BuildRunningError, build_lock, is_held
 from tests.conftest import FIXTURES, ROOT, build_site
 
 
@@ -232,6 +232,16 @@ def test_the_lock_is_free_after_a_failed_build(tmp_path: Path) -> None:
         build_site(content, output)
     with build_lock(_locks(output), timeout=0):
         pass  # taken at once
+
+
+def test_a_held_lock_is_seen_without_being_taken(tmp_path: Path) -> None:
+    lock = tmp_path / "whoosh.lock"
+    assert not is_held(lock)  # no file: no build ever ran
+    with build_lock([lock], timeout=0):
+        assert is_held(lock)
+    assert not is_held(lock)
+    with build_lock([lock], timeout=0):  # asking did not take it
+        pass
 
 
 # --- killed builds ----------------------------------------------------------------------

@@ -31,7 +31,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -51,11 +50,7 @@ from katalog.search.analysis import default_synonyms, use_site_lists
 from katalog.search.documents import FUZZY_FIELD
 from katalog.search.index import FILES_FILE
 from katalog.search.query import VERSION_FILE, Hit, Page, open_for_search, ranked_page
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no build lock to look at
-    fcntl = None  # type: ignore[assignment]
+from katalog.site.lock import is_held
 
 logger = logging.getLogger("katalog.api")
 POLL_SECONDS = 0.5  # how soon a finished build is served
@@ -128,22 +123,8 @@ def stamp(sources: Sources) -> Stamp | None:
 
 
 def build_running(sources: Sources) -> bool:
-    """Whether a build holds the index's lock now (a shared lock cannot be had)."""
-    if fcntl is None:  # pragma: no cover
-        return False
-    try:
-        descriptor = os.open(sources.lock, os.O_RDONLY)
-    except OSError:
-        return False  # no lock file: no build ever ran here, or the index was copied
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(descriptor)  # closing drops the shared lock at once
-    return False
+    """Whether a build holds the index's lock now."""
+    return is_held(sources.lock)
 
 
 @dataclass

@@ -41,6 +41,27 @@ def holder(path: Path) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def is_held(path: Path) -> bool:
+    """Whether a build holds the lock at `path` now, without waiting or taking it: a shared
+    lock cannot be had while `build_lock` holds the exclusive one (the API asks this before
+    it opens a new index generation)."""
+    if fcntl is None:  # pragma: no cover
+        return False
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False  # no lock file: no build ever ran here, or the index was copied
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)  # closing drops the shared lock at once
+    return False
+
+
 @contextlib.contextmanager
 def build_lock(
     paths: list[Path],
