@@ -12,3 +12,7 @@ PACKAGE = Path(__file__).resolve().parent
 THEME = PACKAGE / "theme"  # templates/ and static/ of the default theme
 DEFAULTS = PACKAGE / "defaults"  # vocabularies, word lists and the generic JSON Schema
 QUICKSTART = PACKAGE / "tools" / "templates"  # the files `katalog init` writes
+# `katalog import`'s template sheets in DEFAULTS (katalog.tools.sheettemplate writes them);
+# every build publishes them under data/, so their names live here, not in the importer.
+IMPORT_TEMPLATE_NAME = "templat-impor"
+IMPORT_TEMPLATES = (f"{IMPORT_TEMPLATE_NAME}.xlsx", f"{IMPORT_TEMPLATE_NAME}.csv")

@@ -30,6 +30,7 @@ from pydantic_core import PydanticUndefined
 from katalog.content.frontmatter import Located
 from katalog.content.model import FIRST_YEAR, Innovation, allows_none
 from katalog.content.validate import translate_errors
+from katalog.resources import IMPORT_TEMPLATE_NAME, IMPORT_TEMPLATES
 
 LIST_SEPARATOR = ";"  # between the items of a list cell
 PART_SEPARATOR = "|"  # between the parts of one item of a list of records
@@ -38,8 +39,7 @@ SKIPPED_FIELDS = frozenset({"synthetic"})  # only generated test entries set it;
 # The template's second row explains each column; a row whose first cell starts with this
 # is that row (or a copy of it) and is never imported.
 INSTRUCTION_MARK = "[PETUNJUK]"
-TEMPLATE_NAME = "templat-impor"
-TEMPLATE_FILES = (f"{TEMPLATE_NAME}.xlsx", f"{TEMPLATE_NAME}.csv")
+TEMPLATE_NAME, TEMPLATE_FILES = IMPORT_TEMPLATE_NAME, IMPORT_TEMPLATES  # katalog.resources
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial number 0 of Windows Excel's date system
 # Values a new entry starts with when its row leaves the cell empty: a draft, as with
 # `katalog new`, so that nothing imported is published before an editor has looked at it.

@@ -17,7 +17,6 @@ from typing import Any
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from katalog.content.columns import TEMPLATE_FILES
 from katalog.content.completeness import coverage_of, gap_counts, most_incomplete_first
 from katalog.content.facets import Facet, build_facets
 from katalog.content.freshness import max_age
@@ -30,7 +29,7 @@ from katalog.network.manifest import (
     manifest_text,
     own_agency,
 )
-from katalog.resources import DEFAULTS
+from katalog.resources import DEFAULTS, IMPORT_TEMPLATES
 from katalog.site.export import Published, innovations_csv, innovations_json
 from katalog.site.harvested import agency_facet
 from katalog.site.outputs import COVERAGE_KEY, required_plan
@@ -40,7 +39,7 @@ ALL_FEED = "feeds/semua.atom.xml"
 STALE_PAGE = "perlu-diperbarui/"
 LACKING_PAGE = "lengkapi/"  # entries by how many facts are still unknown (katalog.content.completeness)
 FEED_FACETS = ("unit", "bidang", "instansi")  # one Atom feed per value of these (instansi: networks)
-TEMPLATE_DATA = tuple(f"data/{name}" for name in TEMPLATE_FILES)  # the import template, copied
+TEMPLATE_DATA = tuple(f"data/{name}" for name in IMPORT_TEMPLATES)  # the import template, copied
 
 
 def sort_key(article: Any) -> str:
@@ -98,7 +97,7 @@ class CatalogueGenerator(PageGenerator):
         self._write_feeds(writer, articles, facets)
         self._write_data("schema.json", schema_text(state.taxonomy))
         self._write_open_data(articles)
-        for name in TEMPLATE_FILES:  # `katalog import`'s template: the committed copy, not made per build
+        for name in IMPORT_TEMPLATES:  # `katalog import`'s template: the committed copy, not made per build
             required_plan(self.settings).write_bytes(f"data/{name}", (DEFAULTS / name).read_bytes())
         lacking = most_incomplete_first(articles)  # the same order as `katalog check --report`
         coverage = self.context.get(COVERAGE_KEY)
