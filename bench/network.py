@@ -375,6 +375,9 @@ def _networked(
             _log(f"repeat harvest, {len(changed)} members changed")
             measured["harvest_repeat"] = harvest(site, server, changed, members)
             save("repeat harvest")
+            _log("repeat harvest, nothing changed")
+            measured["harvest_unchanged"] = harvest(site, server, [], members)
+            save("unchanged harvest")
             if "build" not in options.parts:
                 return
             _log("network clean build")

@@ -150,21 +150,26 @@ def test_network_bench_measures_every_step_and_an_unchanged_member_costs_one_304
     found = RAW.search(page)
     assert found is not None
     runs = json.loads(found.group(1))["runs"]
-    steps = ("harvest_startup", "harvest_first", "harvest_repeat", "build_clean", "harvest_one", "build_one")
+    steps = ("harvest_startup", "harvest_first", "harvest_repeat", "harvest_unchanged")
+    steps += ("build_clean", "harvest_one", "build_one")
     for step in (*steps, "pelican", "reference"):
         assert runs[step]["seconds"] > 0 and runs[step]["cpu_seconds"] > 0, step
         assert runs[step]["peak_mib"] > 10, step  # a real process, not the launcher
     assert runs["pelican"]["finished"] is True
     assert runs["reference"]["identical_files"] == len(PUBLISHED)  # generated == built, byte for byte
-    first, repeat, one = (runs[key]["requests"] for key in ("harvest_first", "harvest_repeat", "harvest_one"))
+    harvests = ("harvest_first", "harvest_repeat", "harvest_unchanged", "harvest_one")
+    first, repeat, unchanged, one = (runs[key]["requests"] for key in harvests)
     assert first["statuses"] == {"200": 6} and first["changed_fetched"] == 3
     assert repeat["statuses"] == {"200": 2, "304": 2}
+    assert unchanged["statuses"] == {"304": 3} and unchanged["unchanged_one_304"] == 3
     assert (repeat["changed_fetched"], repeat["unchanged_one_304"], repeat["unchanged"]) == (1, 2, 2)
     assert (one["changed_fetched"], one["unchanged_one_304"], one["unchanged"]) == (1, 2, 2)
-    assert all(runs[key]["records_held"] == 12 for key in ("harvest_first", "harvest_repeat", "harvest_one"))
+    assert all(runs[key]["records_held"] == 12 for key in harvests)
     assert runs["build_clean"]["pages"] == runs["build_one"]["pages"] == 12
-    repeat_share = runs["harvest_repeat"]["seconds"] / runs["harvest_first"]["seconds"]
-    assert f"| Repeat harvest / first harvest, wall | {repeat_share:.1%} | < 10% |" in page
+    share = runs["harvest_unchanged"]["seconds"] / runs["harvest_first"]["seconds"]
+    assert f"| Repeat harvest of unchanged members (2b) / first harvest, wall | {share:.1%} | < 10% |" in page
+    share = runs["harvest_repeat"]["seconds"] / runs["harvest_first"]["seconds"]
+    assert f"| Repeat harvest (2), members changed: 1, / first harvest, wall | {share:.1%} |" in page
     versus = runs["build_clean"]["seconds"] / runs["pelican"]["seconds"]
     assert f"| Network clean build / plain Pelican, wall | {versus:.2f}× |" in page
     assert "| 2. Repeat | 4 | 2 | 2 | 0 |" in page

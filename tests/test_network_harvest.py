@@ -566,3 +566,18 @@ def test_the_build_re_uses_every_member_a_harvest_left_unchanged(
     third, _ = network_for_build(settings, taxonomy)
     assert third is not None and made == ["kab"]  # the changed member only
     assert sorted(e.slug for e in third.entries) == ["kab--simpel", "kota--antre-daring", "kota--simpel"]
+
+
+def test_a_harvest_process_imports_neither_httpx_command_line_nor_its_terminal_libraries() -> None:
+    """A repeat harvest is mostly start-up: httpx's own CLI (click, rich, pygments) stays out,
+    and sniffio is there, so httpcore does not search sys.path for it on every request."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, katalog.network.harvest, httpx\n"
+        "print(sorted(m for m in ('click', 'rich', 'pygments', 'httpx._main') if sys.modules.get(m)))\n"
+        "print(callable(httpx.main), 'sniffio' in sys.modules or __import__('sniffio') is not None)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert shown.stdout.splitlines() == ["[]", "True True"]
