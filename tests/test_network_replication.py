@@ -514,3 +514,25 @@ def test_a_visitor_goes_from_an_agency_to_a_replica_its_origin_and_its_original(
         tab.wait_for_url("**/inovasi/kota--simpel/")
         assert tab.get_by_role("heading", name="Direplikasi oleh 2 instansi").is_visible()
         assert tab.locator("ul.replicas li").all_inner_texts() == [f"{OWN} — Lokal", f"{KAB} — Replika"]
+
+
+def test_a_visitor_compares_entries_of_two_agencies(sites: Sites, browser: Any) -> None:
+    """`bandingkan/` in Chromium with a harvested entry of each member: one column each,
+    linking to its page in the network, and the "Instansi" row naming each agency."""
+    from katalog.tools.browser import serving
+
+    with serving(sites["network_site"] / "output") as served:
+        tab = browser.new_page()
+        tab.goto(f"{served}/bandingkan/?pilih=kota--simpel,kab--replika")
+        table = tab.locator("#hasil table.compare")
+        table.wait_for()
+        heads = table.locator("thead th a")
+        assert heads.all_inner_texts() == ["SIMPEL", "Replika"]
+        assert [heads.nth(i).get_attribute("href") for i in range(2)] == [
+            "../inovasi/kota--simpel/",
+            "../inovasi/kab--replika/",
+        ]
+        agency = table.locator("tbody tr").filter(has=tab.get_by_role("rowheader", name="Instansi"))
+        assert agency.locator("td").all_inner_texts() == [KOTA, KAB]
+        heads.nth(1).click()
+        tab.wait_for_url("**/inovasi/kab--replika/")
