@@ -457,9 +457,30 @@ def expand_query(query: str, synonyms: dict[str, list[str]] | None = None) -> li
     table = default_synonyms() if synonyms is None else synonyms
     words = _words(query)
     extra: list[str] = []
-    for acronym, expansions in table.items():
-        if _contains(words, _words(acronym)):
+    for acronym, expansions, acronym_words, expansions_words in _tokenised(table):
+        if _contains(words, acronym_words):
             extra.extend(expansions)
-        if any(_contains(words, _words(expansion)) for expansion in expansions):
+        if any(_contains(words, phrase) for phrase in expansions_words):
             extra.append(acronym)
     return list(dict.fromkeys(e for e in extra if e != query.lower()))
+
+
+Tokenised = list[tuple[str, list[str], list[str], list[list[str]]]]
+_TOKENISED: dict[int, tuple[dict[str, list[str]], Tokenised]] = {}
+
+
+def _tokenised(table: dict[str, list[str]]) -> Tokenised:
+    """The table's acronyms and expansions as words, once per table rather than per query
+    (it was a third of a cached API query). Keyed by the table itself: the site's table is
+    one dict per `use_site_lists`, and a table is never edited in place."""
+    held = _TOKENISED.get(id(table))
+    if held is not None and held[0] is table:
+        return held[1]
+    tokenised = [
+        (acronym, expansions, _words(acronym), [_words(e) for e in expansions])
+        for acronym, expansions in table.items()
+    ]
+    if len(_TOKENISED) >= 8:
+        _TOKENISED.clear()
+    _TOKENISED[id(table)] = (table, tokenised)
+    return tokenised
