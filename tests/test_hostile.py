@@ -184,7 +184,7 @@ class _Audit(HTMLParser):
             self._depth_in_body = 1
         if tag == "script" and values.get("type") != "application/ld+json":
             src = values.get("src") or ""
-            if not re.fullmatch(r"(\.\./)*theme/js/[a-z-]+\.js", src):
+            if not re.fullmatch(r"(\./|(\.\./)*)theme/js/[a-z-]+\.js", src):
                 self.problems.append(f"script {src or '(inline)'}")
         for name, value in attrs:
             if name.startswith("on") or name == "style":

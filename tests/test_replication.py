@@ -157,7 +157,10 @@ def test_comparison_page_is_a_plain_form_with_an_external_script(replication_sit
     assert '<form method="get" class="compare-form">' in html
     boxes = re.findall(r'<input type="checkbox" name="pilih" value="([a-z0-9-]+)">', html)
     assert boxes == ["arsip-digital", "c-mantap", "istura", "simpel", "simpel-daerah"]
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="../theme/js/bandingkan.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="../theme/js/bandingkan.js" defer>',
+        '<script src="../theme/js/menu.js" defer>',  # the header's menu, on every page
+    ]
     assert re.search(r"<script[^>]*>\s*[^<\s]", html) is None  # no inline code
     assert parse(page).handlers == []
     assert 'data-source="../data/bandingkan.json"' in html

@@ -116,6 +116,7 @@ class CatalogueGenerator(PageGenerator):
             incomplete_count=len(lacking),
             coverage=coverage,
             network_size=len(state.network.members) if state.network is not None else 0,
+            manifest_url=_search_manifest(),
         )
         self.write_page(
             writer,
@@ -188,6 +189,17 @@ class CatalogueGenerator(PageGenerator):
                 items = sorted(value.entries, key=lambda a: (a.date, a.slug), reverse=True)
                 title = f"{facet.label}: {value.link.title or value.link.label}"
                 writer.write_feed(items, context, path, feed_title=title)
+
+
+def _search_manifest() -> str:
+    """The browser index's manifest, for the home page's search box (the one ``cari/`` uses).
+
+    Imported here, not at the top: `katalog check` imports this module (through
+    `katalog.site.inventory`) and should not pay for the exporter's numpy.
+    """
+    from katalog.search.browserindex import CLIENT_DIR, MANIFEST
+
+    return f"{CLIENT_DIR.as_posix()}/{MANIFEST}"
 
 
 NO_CHANGE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # a catalogue with no entry: a fixed time, not the clock

@@ -24,6 +24,7 @@ from katalog.site.cache import index_dir
 from katalog.site.generators import CatalogueGenerator
 from katalog.site.harvested import add_harvested, agency_labels, network_for_build
 from katalog.site.links import check_internal_links
+from katalog.site.navigation import use_menu
 from katalog.site.network_page import NetworkPageGenerator
 from katalog.site.outputs import StaticFilesGenerator, required_plan, start_plan, use_keeping_writer
 from katalog.site.overrides import warn_about_overrides
@@ -67,6 +68,7 @@ def start_run(pelican: Pelican) -> tuple[type[Generator], ...]:
         content / settings.get("KATALOG_SYNONYMS", SITE_SYNONYMS),
     )
     warn_about_overrides(settings)
+    use_menu(settings)  # before the generators make their Jinja environments, and before the site key
     settings[STATE_KEY] = state = BuildState(taxonomy=Taxonomy.load(taxonomy_path(settings)))
     state.network, state.network_docs = network_for_build(settings, state.taxonomy)  # a network's snapshots
     state.agencies = agency_labels(settings, state.network)  # a network's agencies, for search labels

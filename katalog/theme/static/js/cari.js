@@ -1,4 +1,4 @@
-/* Katalog Inovasi — the static search page (cari/), with no server.
+/* Katalog Inovasi — the static search (cari/, and the home page's box), with no server.
  *
  * A faithful port of katalog/analysis.py (tokenise, lower-case, hyphen variants, stop words,
  * the Indonesian stemmer) and of katalog/ranking.py (query parts, typo matching, BM25F with
@@ -416,12 +416,21 @@
   };
 
   // --- The page ---------------------------------------------------------------------------
-  var form = document.getElementById("cari-form");
-  var status = document.getElementById("cari-status");
-  var list = document.getElementById("cari-hasil");
-  if (!form || !status || !list) { return; }
+  /* The page names its parts on the form: data-manifest (the index; it marks the form to
+   * mount), data-root, and the ids of data-status, data-results and data-more (cari/'s own
+   * by default); data-shown, how many results to show. With data-live (the home page), results
+   * come as one types, the URL is left alone, and submitting goes to the form's action
+   * (cari/?q=...) as it does without JavaScript. */
+  var form = document.querySelector("form[data-manifest]");
+  if (!form) { return; }
+  var status = document.getElementById(form.getAttribute("data-status") || "cari-status");
+  var list = document.getElementById(form.getAttribute("data-results") || "cari-hasil");
+  var more = document.getElementById(form.getAttribute("data-more") || "cari-semua");
+  if (!status || !list) { return; }
   var FACETS = ["unit", "bidang", "jenis", "tahun", "instansi"];
-  var SHOWN = 20;
+  var SHOWN = Number(form.getAttribute("data-shown")) || 20;
+  var LIVE = form.hasAttribute("data-live");
+  var PAUSE = 150;  // ms without a keystroke before a live search runs: one search per pause, not per key
   var manifestUrl = form.getAttribute("data-manifest");
   var root = form.getAttribute("data-root") || "../";
   var base = manifestUrl.slice(0, manifestUrl.lastIndexOf("/") + 1);
@@ -440,6 +449,7 @@
   }
 
   function stateFromUrl() {
+    if (LIVE) { return stateFromForm(); }  // the home page's box: a query the browser restored (back)
     var params = new URLSearchParams(window.location.search), state = { q: params.get("q") || "", filters: {} };
     FACETS.forEach(function (key) { state.filters[key] = params.get(key) || ""; });
     return state;
@@ -511,6 +521,14 @@
     if (filtered) { text += " dengan saringan terpilih"; }
     if (n > docs.length) { text += "; " + docs.length + " teratas ditampilkan"; }
     status.textContent = text + ".";
+    showMore(n > docs.length ? state : null);
+  }
+
+  /* The link to every result on cari/ (the home page's), for `state`, or hidden (null). */
+  function showMore(state) {
+    if (!more) { return; }
+    more.hidden = !state;
+    if (state) { more.querySelector("a").href = form.action + "?" + new URLSearchParams({ q: state.q }); }
   }
 
   function run(state) {
@@ -518,6 +536,7 @@
     if (!state.q) {
       list.replaceChildren();
       status.textContent = "";
+      showMore(null);
       return Promise.resolve();
     }
     return ready.then(function (engine) {
@@ -533,6 +552,7 @@
   }
 
   function submit(event) {
+    if (LIVE) { return; }  // the home page's box: the browser opens cari/?q=..., as without JavaScript
     if (event) { event.preventDefault(); }
     var state = stateFromForm();
     var url = urlOf(state);
@@ -541,6 +561,13 @@
   }
 
   form.addEventListener("submit", submit);
+  if (LIVE) {
+    var timer = 0;
+    form.elements.q.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { run(stateFromForm()); }, PAUSE);
+    });
+  }
   FACETS.forEach(function (key) {
     if (form.elements[key]) { form.elements[key].addEventListener("change", function () { submit(); }); }
   });
