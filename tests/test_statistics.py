@@ -399,3 +399,11 @@ def test_the_page_reads_at_320_px_and_on_paper(browser, served: str) -> None:
     assert header == "none"  # print.css applies
     assert all(300 < w <= 454 for w in widths), widths  # 12 cm at most on paper (30rem on screen)
     assert outside == []
+
+
+def test_check_knows_the_page_is_written() -> None:
+    """`katalog check`'s inventory names the page without importing its generator."""
+    from katalog.site.inventory import FIXED_PAGES
+    from katalog.site.statistics_page import PAGE
+
+    assert PAGE in FIXED_PAGES
