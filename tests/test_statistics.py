@@ -324,6 +324,20 @@ def test_only_a_build_imports_the_plotting_library(real_site: Path) -> None:
     assert report == {"codes": [0, 0], "pygal": False}
 
 
+def test_a_build_that_keeps_every_chart_draws_none(tmp_path: Path) -> None:
+    """A rebuild with nothing changed keeps statistik/ and the home page: no pygal at all."""
+    probe = (
+        "import sys; from pathlib import Path; from tests.conftest import build_site; "
+        "report = build_site(Path(sys.argv[1]), Path(sys.argv[2])); "
+        "print(report.written, 'pygal' in sys.modules)"
+    )
+    command = [sys.executable, "-c", probe, str(FIXTURES / "site"), str(tmp_path / "output")]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert first.stdout.split()[-1] == "True"  # the first build drew its charts
+    assert again.stdout.split()[-2:] == ["0", "False"]  # nothing written, nothing drawn
+
+
 # --- in Chromium, with the production headers ----------------------------------------------------
 
 
