@@ -226,6 +226,10 @@ def test_each_chart_has_a_title_a_sentence_and_a_table(drawn: tuple[Path, dict[s
         assert page.captions[key].startswith(page.texts[f"{key}-judul"]), key
     assert set(page.scopes) == {"col", "row"}
     assert "Katalog ini mencatat 35 dari 153 inovasi yang dilaporkan (23%)." in page.texts["cakupan-ringkas"]
+    units = dict(page.rows["unit"])
+    unknown = units.pop(UNKNOWN)
+    assert page.texts["unit-ringkas"].startswith(f"Inovasi berasal dari {len(units)} unit kerja; terbanyak ")
+    assert page.texts["unit-ringkas"].endswith(f"Unit kerja dari {unknown} inovasi belum diketahui.")
 
 
 def test_the_fixture_site_counts_its_three_entries(fixture_site: Path, taxonomy: Taxonomy) -> None:

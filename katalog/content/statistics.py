@@ -61,10 +61,6 @@ class Tally:
     more: tuple[str, str] | None = None  # (url from the site root, link text): the details
     source: str | None = None  # the public page a number comes from (coverage's reported total)
 
-    @property
-    def total(self) -> int:
-        return sum(c.value for c in self.counts)
-
 
 def number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
@@ -129,22 +125,25 @@ def facet_tally(facet: Facet, title: str, *, largest_first: bool = False, note: 
     counts = facet_counts(facet)
     if largest_first:  # "Tidak diketahui" stays last: it is no value, rather the lack of one
         counts.sort(key=lambda c: (_is_unknown(facet, c), -c.value))
-    return Tally(
-        facet.key, title, facet.label, tuple(counts), _facet_sentence(facet.label, counts), note=note
-    )
+    return Tally(facet.key, title, facet.label, tuple(counts), _facet_sentence(facet, counts), note=note)
 
 
-def _facet_sentence(label: str, counts: list[Count]) -> str:
-    """ "Aktif 20 inovasi, uji coba 3 inovasi." for a few values; for many, how many values
-    and the largest three: "14 unit kerja; terbanyak Biro Humas (9 inovasi), ..."."""
+def _facet_sentence(facet: Facet, counts: list[Count]) -> str:
+    """What a facet's chart shows: every value when there are few ("Status: Aktif 20
+    inovasi, Rencana 1 inovasi."), else how many values and the three largest ("Inovasi
+    berasal dari 17 unit kerja; terbanyak ..."), and then how many entries lack a value."""
     if not counts:
         return "Belum ada inovasi."
     if len(counts) <= LISTED + 1:
-        listed = [f"{c.label} {_inovasi(c.value)}" for c in counts]
-        return f"{label}: {', '.join(listed)}."
-    top = sorted(counts, key=lambda c: -c.value)[:LISTED]
+        return f"{facet.label}: {', '.join(f'{c.label} {_inovasi(c.value)}' for c in counts)}."
+    known = [c for c in counts if not _is_unknown(facet, c)]
+    top = sorted(known, key=lambda c: -c.value)[:LISTED]
     named = ", ".join(f"{c.label} ({_inovasi(c.value)})" for c in top)
-    return f"Inovasi berasal dari {len(counts)} {label.casefold()}; terbanyak {named}."
+    sentence = f"Inovasi berasal dari {len(known)} {facet.label.casefold()}; terbanyak {named}."
+    unknown = sum(c.value for c in counts if _is_unknown(facet, c))
+    if unknown:
+        sentence += f" {facet.label} dari {_inovasi(unknown)} belum diketahui."
+    return sentence
 
 
 def _is_unknown(facet: Facet, count: Count) -> bool:
