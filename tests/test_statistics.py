@@ -26,7 +26,7 @@ from types import SimpleNamespace
 import pytest
 
 from katalog.content.checking import collect_files
-from katalog.content.statistics import freshness_tally
+from katalog.content.statistics import MOST_BARS, facet_tally, freshness_tally
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry, load_entry
 from katalog.tools.browser import serving
@@ -253,6 +253,27 @@ def test_replications_are_counted_as_the_ranking_counts_them(tmp_path: Path, tax
         0 if label == "Belum direplikasi" else int(label.split()[0]): n for label, n in shown.items()
     }
     assert dict(counts) == {replicas: n for replicas, n in as_ranked.items() if n}
+
+
+def test_a_ranked_chart_draws_twenty_bars_and_tabulates_every_value() -> None:
+    """500 agencies in a network: 19 bars, then one for the other 481; the table has all 500."""
+    from katalog.content.facets import AGENCY_FACET, Facet, FacetValue, Link
+
+    values = [
+        FacetValue(Link(f"i{n}", f"Instansi {n}", f"instansi/i{n}/"), entries=[None] * (1 + n % 7))
+        for n in range(500)
+    ]
+    tally = facet_tally(Facet(AGENCY_FACET, values), "Inovasi per instansi", largest_first=True)
+    assert len(tally.counts) == 500
+    assert sum(c.value for c in tally.counts) == sum(v.count for v in values)
+    bars = tally.bars
+    assert len(bars) == MOST_BARS
+    assert bars[:-1] == tally.counts[: MOST_BARS - 1]
+    assert (bars[-1].label, bars[-1].value) == (
+        "481 lainnya",
+        sum(c.value for c in tally.counts[MOST_BARS - 1 :]),
+    )
+    assert tally.summary.startswith("Inovasi berasal dari 500 instansi; terbanyak Instansi 6 (7 inovasi), ")
 
 
 def test_no_coverage_chart_without_a_reported_total(tmp_path: Path) -> None:

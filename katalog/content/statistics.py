@@ -30,11 +30,14 @@ STALE_PAGE = "perlu-diperbarui/"
 REPLICATION_PAGE = "replikasi/"
 MOST_REPLICATED = 5  # the last row of the replication chart: "5 instansi atau lebih"
 LISTED = 3  # a sentence names this many values of a facet, the largest first
+# A chart of values ranked largest first draws at most this many bars, the last one for the
+# rest together ("480 lainnya", in a network of 500 agencies); its table lists every value.
+MOST_BARS = 20
 
 
 @dataclass(frozen=True)
 class Count:
-    """One bar of a chart and one row of its table."""
+    """One row of a chart's table, and its bar."""
 
     label: str
     value: int
@@ -60,6 +63,15 @@ class Tally:
     note: str = ""  # how to read it, when the bars do not add up to the catalogue
     more: tuple[str, str] | None = None  # (url from the site root, link text): the details
     source: str | None = None  # the public page a number comes from (coverage's reported total)
+    rest: int = 0  # how many of the last counts share the last bar (see `MOST_BARS`)
+
+    @property
+    def bars(self) -> tuple[Count, ...]:
+        """What the chart draws: every count, or the first ones and one bar for the rest."""
+        if not self.rest:
+            return self.counts
+        kept, merged = self.counts[: -self.rest], self.counts[-self.rest :]
+        return (*kept, Count(f"{number(len(merged))} lainnya", sum(c.value for c in merged)))
 
 
 def number(value: int) -> str:
@@ -123,9 +135,12 @@ def facet_counts(facet: Facet) -> list[Count]:
 def facet_tally(facet: Facet, title: str, *, largest_first: bool = False, note: str = "") -> Tally:
     """A chart of one facet: values in taxonomy order, or the largest first (ties keep it)."""
     counts = facet_counts(facet)
+    rest = 0
     if largest_first:  # "Tidak diketahui" stays last: it is no value, rather the lack of one
         counts.sort(key=lambda c: (_is_unknown(facet, c), -c.value))
-    return Tally(facet.key, title, facet.label, tuple(counts), _facet_sentence(facet, counts), note=note)
+        rest = len(counts) - MOST_BARS + 1 if len(counts) > MOST_BARS else 0
+    sentence = _facet_sentence(facet, counts)
+    return Tally(facet.key, title, facet.label, tuple(counts), sentence, note=note, rest=rest)
 
 
 def _facet_sentence(facet: Facet, counts: list[Count]) -> str:

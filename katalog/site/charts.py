@@ -76,7 +76,7 @@ def draw(tally: Tally, labelled_by: str) -> str:
     from pygal.style import Style
 
     etree.to_etree()  # the standard library's ElementTree, never lxml: the same bytes everywhere
-    counts = tally.counts[::-1]  # pygal draws the first bar at the bottom
+    counts = tally.bars[::-1]  # pygal draws the first bar at the bottom
     style = Style(
         font_family="inherit",
         label_font_size=FONT,
