@@ -34,6 +34,7 @@ def test_fixture_site_has_every_contract_path(fixture_site: Path) -> None:
         "tahun/2017/index.html",
         "tahun/tidak-diketahui/index.html",
         "tentang/index.html",
+        "statistik/index.html",
         "data/schema.json",
         "theme/css/site.css",
     ]:

@@ -27,7 +27,7 @@ from .test_init import FLAGS
 
 AGENCY_WORDS = (b"kemensetneg", b"setneg")
 PAGES = ["", "inovasi/layanan-izin-daring/", "unit/", "unit/diskominfo/", "cari/?q=izin", "tentang/",
-         "kontribusi/", "cara-replikasi/", "data-terbuka/", "replikasi/", "bandingkan/"]  # fmt: skip
+         "kontribusi/", "cara-replikasi/", "data-terbuka/", "replikasi/", "bandingkan/", "statistik/"]  # fmt: skip
 
 
 def run(command: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:

@@ -183,6 +183,7 @@ PAGE_VARIABLES = {
     "max_compared", "search_facets", "manifest_url", "i", "r", "v", "item", "contact_list", "page_link",
     "incomplete_count", "incomplete", "gaps_by_field",
     "network_size", "members", "harvested_total", "failing",  # a network's home and jaringan/ page
+    "charts", "summary_charts",  # statistik/ and the home page's glance at it
 }  # fmt: skip
 
 

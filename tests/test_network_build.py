@@ -149,6 +149,15 @@ def test_the_instansi_facet_counts_each_agency(network: Path) -> None:
             f'<a href="../instansi/{slug}/">{label}</a> <span class="count">{count} inovasi</span>' in index
         )
     assert "SIMPEL" in page(network, "instansi/pemerintah-kabupaten-contoh")
+    statistik = (
+        page(network, "statistik").split('<section class="chart" id="instansi"')[1].split("</section>")[0]
+    )
+    for slug, label, count in (
+        ("pemerintah-kabupaten-contoh", KAB, 2),
+        ("pemerintah-kota-contoh", KOTA, 2),
+        ("kementerian-contoh", OWN, 1),
+    ):  # largest first, ties in the facet's order (by name)
+        assert f'<a href="../instansi/{slug}/">{label}</a></th><td class="number">{count}</td>' in statistik
     home = page(network, "")
     assert "<summary>Instansi <span" in home
     assert 'termasuk dari <a href="./jaringan/">jaringan 3 katalog anggota</a>' in home
@@ -296,6 +305,7 @@ NETWORK_PAGES = [
     "instansi/pemerintah-kota-contoh/",
     "",
     "panduan-jaringan/",
+    "statistik/",
 ]
 
 

@@ -39,6 +39,9 @@ ALL_FEED = "feeds/semua.atom.xml"
 STALE_PAGE = "perlu-diperbarui/"
 LACKING_PAGE = "lengkapi/"  # entries by how many facts are still unknown (katalog.content.completeness)
 FEED_FACETS = ("unit", "bidang", "instansi")  # one Atom feed per value of these (instansi: networks)
+# The charts the home page shows small: set by `statistics_page.StatisticsGenerator` (which
+# builds on this module, so the key lives here), passed to the page as `summary_charts`.
+HOME_CHARTS_KEY = "katalog_home_charts"
 TEMPLATE_DATA = tuple(f"data/{name}" for name in IMPORT_TEMPLATES)  # the import template, copied
 
 
@@ -117,6 +120,7 @@ class CatalogueGenerator(PageGenerator):
             coverage=coverage,
             network_size=len(state.network.members) if state.network is not None else 0,
             manifest_url=_search_manifest(),
+            summary_charts=self.context.get(HOME_CHARTS_KEY, ()),
         )
         self.write_page(
             writer,

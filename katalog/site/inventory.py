@@ -50,9 +50,9 @@ from katalog.site.state import taxonomy_path
 
 DEFAULT_SETTINGS = Path("pelicanconf.py")
 # Folders of the pages written once per site, besides the home page, `STALE_PAGE` and
-# `LACKING_PAGE` (generators.CatalogueGenerator): replication_pages.ReplicationGenerator
-# and searchpage.SearchPageGenerator.
-FIXED_PAGES = ("replikasi/", "bandingkan/", "cari/")
+# `LACKING_PAGE` (generators.CatalogueGenerator): replication_pages.ReplicationGenerator,
+# statistics_page.StatisticsGenerator and searchpage.SearchPageGenerator.
+FIXED_PAGES = ("replikasi/", "bandingkan/", "statistik/", "cari/")
 # Data files: generators.CatalogueGenerator._write_data and _write_open_data (the network
 # manifest and its schema), and replication_pages' comparison and back-links.
 DATA_FILES = (

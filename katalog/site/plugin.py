@@ -39,6 +39,7 @@ from katalog.site.related import (
 from katalog.site.replication_pages import ReplicationGenerator
 from katalog.site.searchpage import SearchPageGenerator
 from katalog.site.state import STATE_KEY, BuildState, state_of, taxonomy_path
+from katalog.site.statistics_page import StatisticsGenerator
 from katalog.site.webfiles import write_web_files
 
 
@@ -79,6 +80,7 @@ def start_run(pelican: Pelican) -> tuple[type[Generator], ...]:
     return (
         CatalogueGenerator,
         ReplicationGenerator,
+        StatisticsGenerator,  # after ReplicationGenerator: counts its replication views
         SearchPageGenerator,
         NetworkPageGenerator,
         StaticFilesGenerator,
