@@ -1,4 +1,5 @@
-"""The `katalog` command line: check, new, build, search, init, devserver, schema, import, api, harvest.
+"""The `katalog` command line: check, new, build, search, init, devserver, schema, import, api, harvest,
+majalah.
 
 User errors (`KatalogError`) become clean lines and an exit code; usage errors exit 2.
 """
@@ -18,6 +19,8 @@ from katalog.errors import ConfigError, ContentError, KatalogError, UsageError
 
 DEFAULT_CONTENT = Path("content")
 MANIFEST_SCHEMA_NAME = "katalog.schema.json"  # `katalog schema` writes it beside the innovation schema
+MAJALAH_FILE = "majalah-inovasi.pdf"  # in the site's output folder, unless --output names another
+LOCAL_HOSTS = ("localhost", "127.", "[::1]")  # a QR code to these leads nowhere on a reader's phone
 
 
 class _Parser(argparse.ArgumentParser):
@@ -127,6 +130,17 @@ def _parser() -> argparse.ArgumentParser:
     harvest = commands.add_parser("harvest", help="panen katalog anggota (jaringan.yaml) ke snapshot")
     harvest.add_argument("--config", type=Path, default=Path("jaringan.yaml"), help="bawaan: jaringan.yaml")
 
+    majalah = commands.add_parser("majalah", help="cetak Majalah Inovasi (PDF A4) dari entri yang terbit")
+    majalah.add_argument(
+        "--settings",
+        type=Path,
+        default=Path("publishconf.py"),
+        help="bawaan: publishconf.py (alamat publik yang dituju kode QR)",
+    )
+    majalah.add_argument(
+        "--output", type=Path, default=None, help=f"berkas PDF (bawaan: output/{MAJALAH_FILE})"
+    )
+
     dev = commands.add_parser("devserver", help="pratinjau: bangun ulang tiap kali berkas disimpan")
     dev.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
     dev.add_argument("--output", type=Path, default=Path("output"))
@@ -218,6 +232,36 @@ def cmd_api(args: argparse.Namespace) -> int:
         args.port,
         not args.no_access_log,
         args.workers,
+    )
+    return 0
+
+
+def cmd_majalah(args: argparse.Namespace) -> int:
+    import time
+    from urllib.parse import urlsplit
+
+    from katalog.majalah.collect import collect
+    from katalog.majalah.layout import edition
+    from katalog.majalah.render import render
+
+    started = time.perf_counter()
+    found = collect(args.settings)
+    public_url = found.settings["KATALOG_PUBLIC_URL"]
+    if (urlsplit(public_url).hostname or "").startswith(LOCAL_HOSTS):
+        print(
+            f"peringatan: kode QR menunjuk ke {public_url} (KATALOG_PUBLIC_URL di {args.settings}); "
+            "cetak dengan publishconf.py agar menunjuk ke situs publik",
+            file=sys.stderr,
+        )
+    target = args.output or Path(found.settings["OUTPUT_PATH"]) / MAJALAH_FILE
+    magazine = edition(found.entries, found.taxonomy, found.settings, found.agency, found.network)
+    rendered = render(magazine, found.settings, target)
+    print(target)
+    seconds = time.perf_counter() - started
+    print(
+        f"Selesai: Majalah Inovasi, {len(magazine.entries)} inovasi, {rendered.pages} halaman, "
+        f"{seconds:.1f} detik",
+        file=sys.stderr,
     )
     return 0
 
@@ -331,6 +375,7 @@ COMMANDS = {
     "import": cmd_import,
     "harvest": cmd_harvest,
     "api": cmd_api,
+    "majalah": cmd_majalah,
 }
 
 
