@@ -66,15 +66,19 @@ class EntryPage:
     prerequisites: tuple[PrerequisiteGroup, ...]
     legal_basis: tuple[Item, ...]
     kit_facts: tuple[Fact, ...]  # cost, duration
+    steps: tuple[str, ...]
+    documents: tuple[Item, ...]
     contact: tuple[str, ...]  # the replication contact, else the entry's own
     replicated_by: tuple[Item, ...]
+    replicas: tuple[Item, ...]  # the same agency's replicas of it, printed in this Majalah
     sources: tuple[str, ...]
     keywords: tuple[str, ...]
 
     @property
     def has_kit(self) -> bool:
         """Whether the replication kit has anything to print (else its heading is left out)."""
-        return any((self.prerequisites, self.legal_basis, self.kit_facts, self.contact, self.replicated_by))
+        parts = (self.prerequisites, self.legal_basis, self.kit_facts, self.steps, self.documents)
+        return any(parts) or any((self.contact, self.replicated_by, self.replicas))
 
 
 @dataclass(frozen=True)
@@ -196,8 +200,11 @@ def _entry_page(printed: _Printed, view: Any, public_url: str, own_agency: str |
             )
             if value
         ),
+        steps=tuple(replication.steps),
+        documents=tuple(Item(f"{d.title} — {d.url}", url=d.url) for d in replication.documents),
         contact=contact_lines(replication.contact or innovation.contact),
         replicated_by=tuple(_replicator(r) for r in view.replicators),
+        replicas=tuple(Item(link.label, anchor=PREFIX + link.slug) for link in view.replicas),
         sources=tuple(innovation.sources),
         keywords=tuple(innovation.tags),
     )
