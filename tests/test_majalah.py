@@ -379,7 +379,7 @@ def test_katalog_majalah_writes_the_pdf_and_keeps_it_when_content_is_invalid(
     pdf = site / "output" / "majalah-inovasi.pdf"
     captured = capsys.readouterr()
     assert captured.out.strip() == "output/majalah-inovasi.pdf"
-    assert "peringatan: kode QR menunjuk ke http://localhost:8000" in captured.err
+    assert "peringatan: kode QR menunjuk ke http://localhost:8000 (KATALOG_PUBLIC_URL" in captured.err
     assert "Selesai: Majalah Inovasi, 3 inovasi," in captured.err
     reader = PdfReader(pdf)
     assert reader.metadata.title == "Majalah Inovasi — Katalog Uji"
@@ -392,6 +392,23 @@ def test_katalog_majalah_writes_the_pdf_and_keeps_it_when_content_is_invalid(
     assert sorted(p.name for p in pdf.parent.iterdir()) == ["majalah-inovasi.pdf"]  # no partial file left
 
 
+@pytest.mark.parametrize(
+    ("url", "nowhere"),
+    [
+        ("http://localhost:8000", True),
+        ("http://127.0.0.1:8000/", True),
+        ("https://katalog-inovasi.example", True),
+        ("https://inovasi.uji.test/", True),
+        ("https://inovasi.setneg.go.id", False),
+        ("https://example.org/katalog", False),
+    ],
+)
+def test_a_qr_code_to_this_machine_or_a_reserved_domain_is_warned_about(url: str, nowhere: bool) -> None:
+    from katalog.tools.cli import leads_nowhere
+
+    assert leads_nowhere(url) is nowhere
+
+
 def test_katalog_init_offers_the_foreword_setting() -> None:
     from katalog.tools.init import Answers, render_files
 
@@ -400,3 +417,5 @@ def test_katalog_init_offers_the_foreword_setting() -> None:
     )
     assert "# KATALOG_MAJALAH_PENGANTAR = " in files["pelicanconf.py"]
     assert "Majalah ini adalah cetakan Katalog Kota Contoh" in files["pelicanconf.py"]
+    assert "\nmajalah: $(STAMP) ## " in files["Makefile"]
+    assert "katalog majalah --settings $(PUBLISHCONF)" in files["Makefile"]

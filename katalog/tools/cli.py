@@ -20,7 +20,10 @@ from katalog.errors import ConfigError, ContentError, KatalogError, UsageError
 DEFAULT_CONTENT = Path("content")
 MANIFEST_SCHEMA_NAME = "katalog.schema.json"  # `katalog schema` writes it beside the innovation schema
 MAJALAH_FILE = "majalah-inovasi.pdf"  # in the site's output folder, unless --output names another
-LOCAL_HOSTS = ("localhost", "127.", "[::1]")  # a QR code to these leads nowhere on a reader's phone
+# Hosts a QR code cannot lead a reader's phone to: this machine, and the names reserved for
+# examples and tests (RFC 2606; publishconf.py's default without KATALOG_SITEURL is one).
+LOCAL_HOSTS = ("localhost", "127.", "::1")
+RESERVED_DOMAINS = (".example", ".test", ".invalid", ".localhost")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -236,9 +239,17 @@ def cmd_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def leads_nowhere(url: str) -> bool:
+    """Whether a QR code to `url` cannot open on a reader's phone (this machine, or a
+    domain reserved for examples)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return host.startswith(LOCAL_HOSTS) or host.endswith(RESERVED_DOMAINS)
+
+
 def cmd_majalah(args: argparse.Namespace) -> int:
     import time
-    from urllib.parse import urlsplit
 
     from katalog.majalah.collect import collect
     from katalog.majalah.layout import edition
@@ -247,10 +258,10 @@ def cmd_majalah(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     found = collect(args.settings)
     public_url = found.settings["KATALOG_PUBLIC_URL"]
-    if (urlsplit(public_url).hostname or "").startswith(LOCAL_HOSTS):
+    if leads_nowhere(public_url):
         print(
-            f"peringatan: kode QR menunjuk ke {public_url} (KATALOG_PUBLIC_URL di {args.settings}); "
-            "cetak dengan publishconf.py agar menunjuk ke situs publik",
+            f"peringatan: kode QR menunjuk ke {public_url} (KATALOG_PUBLIC_URL di {args.settings}), "
+            "bukan situs publik; cetak dengan publishconf.py dan KATALOG_SITEURL=https://alamat-situs",
             file=sys.stderr,
         )
     target = args.output or Path(found.settings["OUTPUT_PATH"]) / MAJALAH_FILE
