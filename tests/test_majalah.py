@@ -218,6 +218,8 @@ def test_metadata_has_the_title_and_language(made: Made) -> None:
     assert made.found.settings["SITENAME"] in made.reader.metadata.title
     assert made.reader.trailer["/Root"]["/Lang"] == made.found.settings["DEFAULT_LANG"] == "id"
     assert made.reader.metadata.author == made.found.settings["KATALOG_AGENCY"]
+    root = made.reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged, for screen readers
 
 
 def test_the_cover_names_the_catalogue_and_the_foreword_comes_from_the_settings(made: Made) -> None:

@@ -120,9 +120,7 @@ def _layout(html: str, accent: str) -> Document:
         weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts),
         weasyprint.CSS(string=f":root {{ --accent: {accent}; }}", font_config=fonts),
     ]
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render(
-        stylesheets=styles, font_config=fonts, pdf_tags=True
-    )
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render(stylesheets=styles, font_config=fonts)
 
 
 def anchor_pages(document: Document) -> dict[str, int]:
@@ -171,7 +169,7 @@ def _write(document: Document, target: Path) -> None:
     handle, partial = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent)
     os.close(handle)
     try:
-        document.write_pdf(partial)
+        document.write_pdf(partial, pdf_tags=True)  # tagged: a screen reader follows the structure
         Path(partial).chmod(0o644)
         Path(partial).replace(target)
     except BaseException:
