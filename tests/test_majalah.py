@@ -394,6 +394,49 @@ def test_katalog_majalah_writes_the_pdf_and_keeps_it_when_content_is_invalid(
     assert sorted(p.name for p in pdf.parent.iterdir()) == ["majalah-inovasi.pdf"]  # no partial file left
 
 
+def test_a_machine_without_any_font_sets_the_majalah_in_the_bundled_one(tmp_path: Path) -> None:
+    """A fresh Debian may have no fonts: fontconfig pointed at an empty configuration finds
+    none, and the Majalah is still set entirely in the bundled Noto Sans."""
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "site", site / "content")
+    shutil.copy(ROOT / "content" / "taxonomy.yaml", site / "content" / "taxonomy.yaml")
+    (site / "publishconf.py").write_text(
+        "from katalog.settings import *\nSITENAME = 'Katalog Uji'\nKATALOG_PUBLIC_URL = 'https://inovasi.contoh.go.id'\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n", encoding="utf-8"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FONTCONFIG_FILE": str(config)}
+    if shutil.which("fc-list"):  # fontconfig's tools (not WeasyPrint's dependency) say so too
+        listed = subprocess.run(["fc-list"], env=env, capture_output=True, text=True, check=False)
+        assert listed.stdout.strip() == ""  # no font for anyone to fall back on
+    done = subprocess.run(
+        [sys.executable, "-m", "katalog.tools.cli", "majalah"],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ugly" not in done.stderr and "peringatan" not in done.stderr
+    reader = PdfReader(site / "output" / "majalah-inovasi.pdf")
+    names = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert names == {"Majalah-Sans", "Majalah-Sans-Bold", "Majalah-Sans-Italic"}
+    text = " ".join(flat(page.extract_text()) for page in reader.pages)
+    assert all(title in text for title in published_titles(site / "content"))
+
+
 @pytest.mark.parametrize(
     ("url", "nowhere"),
     [

@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
+import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +104,9 @@ def html_of(
 def _weasyprint() -> Any:
     """WeasyPrint, or a user error saying what to install (the extra, or Pango)."""
     try:
-        import weasyprint
+        with warnings.catch_warnings():  # said on import; a machine without fonts is fine: ours are bundled
+            warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+            import weasyprint
     except ImportError:
         raise UsageError(MISSING_PACKAGES) from None
     except OSError as exc:  # cffi could not open Pango, GLib or HarfBuzz
