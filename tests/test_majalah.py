@@ -454,6 +454,31 @@ def test_a_qr_code_to_this_machine_or_a_reserved_domain_is_warned_about(url: str
     assert leads_nowhere(url) is nowhere
 
 
+def test_without_the_extra_katalog_majalah_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from katalog.tools.cli import main
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint raises ImportError
+    assert main(["majalah", "--settings", "publishconf.py", "--output", "/nonexistent/m.pdf"]) == 2
+    assert "pip install 'katalog-inovasi[majalah]'" in capsys.readouterr().err
+
+
+def test_the_build_and_the_command_line_never_import_the_pdf_engine() -> None:
+    """`make html` must work without the majalah extra: nothing but `katalog majalah` loads it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, katalog.tools.cli, katalog.site.build, katalog.site.plugin; "
+        "print(sorted(m for m in ('weasyprint', 'segno') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_katalog_init_offers_the_foreword_setting() -> None:
     from katalog.tools.init import Answers, render_files
 
