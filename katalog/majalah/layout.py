@@ -68,7 +68,8 @@ class EntryPage:
     kit_facts: tuple[Fact, ...]  # cost, duration
     steps: tuple[str, ...]
     documents: tuple[Item, ...]
-    contact: tuple[str, ...]  # the replication contact, else the entry's own
+    kit_contact: tuple[str, ...]  # who helps an agency replicate it
+    contact: tuple[str, ...]  # the entry's own contact
     replicated_by: tuple[Item, ...]
     replicas: tuple[Item, ...]  # the same agency's replicas of it, printed in this Majalah
     sources: tuple[str, ...]
@@ -78,7 +79,7 @@ class EntryPage:
     def has_kit(self) -> bool:
         """Whether the replication kit has anything to print (else its heading is left out)."""
         parts = (self.prerequisites, self.legal_basis, self.kit_facts, self.steps, self.documents)
-        return any(parts) or any((self.contact, self.replicated_by, self.replicas))
+        return any(parts) or any((self.kit_contact, self.replicated_by, self.replicas))
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,8 @@ def _entry_page(printed: _Printed, view: Any, public_url: str, own_agency: str |
         ),
         steps=tuple(replication.steps),
         documents=tuple(Item(f"{d.title} — {d.url}", url=d.url) for d in replication.documents),
-        contact=contact_lines(replication.contact or innovation.contact),
+        kit_contact=contact_lines(replication.contact),
+        contact=contact_lines(innovation.contact),
         replicated_by=tuple(_replicator(r) for r in view.replicators),
         replicas=tuple(Item(link.label, anchor=PREFIX + link.slug) for link in view.replicas),
         sources=tuple(innovation.sources),
