@@ -4,8 +4,10 @@
 # which `make majalah` runs too). Installs them with apt-get when run as root; otherwise
 # stops with one line saying exactly what to install.
 set -euo pipefail
-bash "$(dirname "$0")/majalah-deps.sh"
-need=()
+here=${BASH_SOURCE[0]%/*}
+[ "$here" = "${BASH_SOURCE[0]}" ] && here=.
+# shellcheck disable=SC2207 # package names: no spaces, no globs
+need=($("$BASH" "$here/majalah-deps.sh" --missing))
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -479,6 +479,27 @@ def test_the_build_and_the_command_line_never_import_the_pdf_engine() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_without_root_missing_pango_is_named_in_one_line_by_both_scripts(tmp_path: Path) -> None:
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in (("id", "echo 1000"), ("ldconfig", "exit 0")):  # not root; no library known
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    wanted = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+    for script, prefix in (("majalah-deps.sh", "Majalah Inovasi"), ("test-deps.sh", "make test")):
+        done = subprocess.run(
+            ["/bin/bash", str(ROOT / "scripts" / script)],
+            capture_output=True, text=True, check=False, env={"PATH": str(bin_dir)}, timeout=30,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.splitlines() == [
+            f"{prefix}: pasang dulu paket Debian berikut, lalu ulangi: sudo apt-get install {wanted}"
+            + (" default-jre-headless" if script == "test-deps.sh" else "")
+        ]
+
+
 def test_katalog_init_offers_the_foreword_setting() -> None:
     from katalog.tools.init import Answers, render_files
 

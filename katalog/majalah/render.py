@@ -31,6 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from katalog import __version__
+from katalog.content.freshness import today
 from katalog.errors import UsageError
 from katalog.majalah.layout import Edition
 from katalog.majalah.qr import qr_svg
@@ -90,12 +91,10 @@ def html_of(
 ) -> str:
     """The Majalah as one HTML document; `compact` names the entries set in smaller type."""
     template = environment(settings).get_template(TEMPLATE)
-    colors = settings.get("KATALOG_COLORS") or {}
     return template.render(
         e=edition,
         compact=frozenset(compact),
-        accent=colors.get("accent", DEFAULT_ACCENT),
-        created=(created or dt.date.today()).isoformat(),
+        created=(created or today(settings)).isoformat(),
         version=__version__,
         END=END,
     )
@@ -142,8 +141,6 @@ def entry_pages(document: Document, edition: Edition) -> dict[str, tuple[int, in
 
 def render(edition: Edition, settings: Mapping[str, Any], target: Path) -> Rendered:
     """Lay the Majalah out (fitting each entry to its page) and write it to `target`."""
-    from katalog.content.freshness import today
-
     created = today(settings)
     accent = (settings.get("KATALOG_COLORS") or {}).get("accent", DEFAULT_ACCENT)
     document = _layout(html_of(edition, settings, created=created), accent)
