@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install html publish check test test-deps lint serve devserver clean bench dist
+.PHONY: help install html publish check test test-deps lint serve devserver clean bench dist majalah
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,10 +21,10 @@ help: ## show this list
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench,api]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,api,majalah]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the project with test, bench and api extras
+install: $(STAMP) ## create .venv and install the project with test, bench, api and majalah extras
 
 html: $(STAMP) ## build the site into output/ (atomic: a failed build keeps the old output)
 	$(BIN)/katalog build --settings $(CONFFILE) --output $(OUTPUTDIR)
@@ -32,13 +32,17 @@ html: $(STAMP) ## build the site into output/ (atomic: a failed build keeps the 
 publish: $(STAMP) ## build with production settings (absolute URLs)
 	$(BIN)/katalog build --settings $(PUBLISHCONF) --output $(OUTPUTDIR)
 
+majalah: $(STAMP) ## print the catalogue: output/majalah-inovasi.pdf (A4, QR codes to publishconf.py's address)
+	@bash scripts/majalah-deps.sh
+	$(BIN)/katalog majalah --settings $(PUBLISHCONF) --output $(OUTPUTDIR)/majalah-inovasi.pdf
+
 check: $(STAMP) ## validate every content file without building
 	$(BIN)/katalog check content/inovasi
 
 test: $(STAMP) test-deps ## run the test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-deps: ## Chromium and Java for the browser and HTML tests: apt-get as root, else say what to install
+test-deps: ## Chromium, Java and Pango for the browser, HTML and Majalah tests: apt-get as root, else say what to install
 	@bash scripts/test-deps.sh
 
 dist: $(STAMP) ## build the engine's wheel and sdist into dist/

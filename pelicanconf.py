@@ -29,3 +29,19 @@ KATALOG_REPORTED_TOTAL = {
         "jadi tidak semuanya termasuk dalam angka tersebut."
     ),
 }
+
+# The foreword of the printed Majalah Inovasi (`make majalah`): what the catalogue is and how
+# to read it, and nothing the catalogue itself does not show.
+KATALOG_MAJALAH_PENGANTAR = """\
+Majalah ini adalah cetakan Katalog Inovasi Kemensetneg. Katalog itu menghimpun inovasi
+unit-unit kerja Kementerian Sekretariat Negara dari sumber publik, agar inovasi mudah dicari,
+dibandingkan, dan ditiru oleh instansi lain.
+
+Setiap inovasi mendapat satu halaman: ringkasan, fakta pokok, bekal replikasi yang sudah
+diketahui, dan sumber publiknya. Isian yang belum diketahui tidak dicetak. Inovasi disusun
+menurut unit kerja, seperti dalam daftar isi; indeks kata kunci ada di bagian akhir.
+
+Kode QR di setiap halaman membuka halaman inovasi itu di situs katalog. Di sana ada uraian
+lengkap dan isian yang ditambahkan sesudah majalah ini dicetak. Koreksi dan sumber baru
+dapat diajukan mengikuti panduan kontribusi di situs yang sama.
+"""

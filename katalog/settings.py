@@ -25,6 +25,10 @@ KATALOG_CONTACT = None  # e.g. {"email": "inovasi@contoh.go.id", "phone": "...",
 # "note": "<optional caveat>"}.
 # None: no coverage line (a site that knows no such public figure states none).
 KATALOG_REPORTED_TOTAL = None
+# The foreword of the printed Majalah Inovasi (`katalog majalah`, `make majalah`): plain
+# text, paragraphs separated by a blank line, at most one page (2,500 characters).
+# None: the Majalah has no foreword page (nothing is written in the agency's name for it).
+KATALOG_MAJALAH_PENGANTAR = None
 DEFAULT_LANG = "id"  # the pages' language (<html lang>, JSON-LD); the interface text is Indonesian
 OG_LOCALE = "id_ID"  # Open Graph locale of innovation pages
 

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # What `make test` needs besides Python: Debian's Chromium (browser tests, axe, search parity)
-# and a Java runtime (the Nu HTML Checker). Installs them with apt-get when run as root;
-# otherwise stops with one line saying exactly what to install.
+# and a Java runtime (the Nu HTML Checker), and Pango for the Majalah's tests (its own script,
+# which `make majalah` runs too). Installs them with apt-get when run as root; otherwise
+# stops with one line saying exactly what to install.
 set -euo pipefail
-need=()
+here=${BASH_SOURCE[0]%/*}
+[ "$here" = "${BASH_SOURCE[0]}" ] && here=.
+# shellcheck disable=SC2207 # package names: no spaces, no globs
+need=($("$BASH" "$here/majalah-deps.sh" --missing))
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 [ ${#need[@]} -eq 0 ] && exit 0

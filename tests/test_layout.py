@@ -1,4 +1,4 @@
-"""The package reads as the pipeline: content <- search <- network <- site <- api <- tools; no import cycle."""
+"""The package reads as the pipeline: content <- search <- network <- site <- api, majalah <- tools; no import cycle."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from .conftest import ROOT
 PACKAGE = ROOT / "katalog"
 # Each layer may import only from itself and the layers before it; the top-level leaf
 # modules (errors, resources, settings) may be imported by any layer.
-LAYERS = ["content", "search", "network", "site", "api", "tools"]  # api: the JSON API over a build
+# api: the JSON API over a build; majalah: the printed catalogue (a PDF)
+LAYERS = ["content", "search", "network", "site", "api", "majalah", "tools"]
 LEAVES = {"katalog", "katalog.errors", "katalog.processes", "katalog.resources", "katalog.settings"}
 
 

@@ -26,6 +26,7 @@ _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _LOGO = re.compile(r"^(?!/)(?!.*\.\.)[\w./-]+\.(?:svg|png|jpe?g|webp)$", re.IGNORECASE)
 COLOR_KEYS = ("accent", "accent_fg", "link", "focus")  # CSS custom properties of the theme
 MIN_CONTRAST = 4.5  # WCAG AA for body text: the header's text on its background
+MAX_FOREWORD = 2500  # characters of KATALOG_MAJALAH_PENGANTAR: one A4 page at the foreword's size
 
 
 def _matching(pattern: re.Pattern[str], hint: str) -> Callable[[str], str]:
@@ -120,6 +121,8 @@ class SiteConfig(BaseModel):
     KATALOG_FOOTER: Text | None = None
     KATALOG_CONTACT: Contact | None = None
     KATALOG_REPORTED_TOTAL: ReportedTotal | None = None
+    # The Majalah's foreword; the limit keeps it to its one page (katalog.majalah.layout).
+    KATALOG_MAJALAH_PENGANTAR: Annotated[str, Field(min_length=1, max_length=MAX_FOREWORD)] | None = None
     DEFAULT_LANG: Lang = "id"
     OG_LOCALE: Annotated[str, Field(pattern=r"^[a-z]{2,3}_[A-Z]{2}$")] = "id_ID"
     KATALOG_THEME_OVERRIDES: str | None = None
@@ -181,6 +184,8 @@ def _message(error: Any) -> str:
         return "wajib diisi"
     if kind == "string_too_short":
         return "tidak boleh kosong"
+    if kind == "string_too_long":
+        return f"terlalu panjang ({len(value)} karakter); paling banyak {error['ctx']['max_length']}"
     if kind == "extra_forbidden":
         return "kunci tidak dikenal"
     if kind == "string_pattern_mismatch":

@@ -1,4 +1,5 @@
-"""The `katalog` command line: check, new, build, search, init, devserver, schema, import, api, harvest.
+"""The `katalog` command line: check, new, build, search, init, devserver, schema, import, api, harvest,
+majalah.
 
 User errors (`KatalogError`) become clean lines and an exit code; usage errors exit 2.
 """
@@ -18,6 +19,11 @@ from katalog.errors import ConfigError, ContentError, KatalogError, UsageError
 
 DEFAULT_CONTENT = Path("content")
 MANIFEST_SCHEMA_NAME = "katalog.schema.json"  # `katalog schema` writes it beside the innovation schema
+MAJALAH_FILE = "majalah-inovasi.pdf"  # in the site's output folder, unless --output names another
+# Hosts a QR code cannot lead a reader's phone to: this machine, and the names reserved for
+# examples and tests (RFC 2606; publishconf.py's default without KATALOG_SITEURL is one).
+LOCAL_HOSTS = ("localhost", "127.", "::1")
+RESERVED_DOMAINS = (".example", ".test", ".invalid", ".localhost")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -127,6 +133,17 @@ def _parser() -> argparse.ArgumentParser:
     harvest = commands.add_parser("harvest", help="panen katalog anggota (jaringan.yaml) ke snapshot")
     harvest.add_argument("--config", type=Path, default=Path("jaringan.yaml"), help="bawaan: jaringan.yaml")
 
+    majalah = commands.add_parser("majalah", help="cetak Majalah Inovasi (PDF A4) dari entri yang terbit")
+    majalah.add_argument(
+        "--settings",
+        type=Path,
+        default=Path("publishconf.py"),
+        help="bawaan: publishconf.py (alamat publik yang dituju kode QR)",
+    )
+    majalah.add_argument(
+        "--output", type=Path, default=None, help=f"berkas PDF (bawaan: output/{MAJALAH_FILE})"
+    )
+
     dev = commands.add_parser("devserver", help="pratinjau: bangun ulang tiap kali berkas disimpan")
     dev.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
     dev.add_argument("--output", type=Path, default=Path("output"))
@@ -218,6 +235,44 @@ def cmd_api(args: argparse.Namespace) -> int:
         args.port,
         not args.no_access_log,
         args.workers,
+    )
+    return 0
+
+
+def leads_nowhere(url: str) -> bool:
+    """Whether a QR code to `url` cannot open on a reader's phone (this machine, or a
+    domain reserved for examples)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return host.startswith(LOCAL_HOSTS) or host.endswith(RESERVED_DOMAINS)
+
+
+def cmd_majalah(args: argparse.Namespace) -> int:
+    import time
+
+    from katalog.majalah.collect import collect
+    from katalog.majalah.layout import edition
+    from katalog.majalah.render import render
+
+    started = time.perf_counter()
+    found = collect(args.settings)
+    public_url = found.settings["KATALOG_PUBLIC_URL"]
+    if leads_nowhere(public_url):
+        print(
+            f"peringatan: kode QR menunjuk ke {public_url} (KATALOG_PUBLIC_URL di {args.settings}), "
+            "bukan situs publik; cetak dengan publishconf.py dan KATALOG_SITEURL=https://alamat-situs",
+            file=sys.stderr,
+        )
+    target = args.output or Path(found.settings["OUTPUT_PATH"]) / MAJALAH_FILE
+    magazine = edition(found.entries, found.taxonomy, found.settings, found.agency, found.network)
+    rendered = render(magazine, found.settings, target)
+    print(target)
+    seconds = time.perf_counter() - started
+    print(
+        f"Selesai: Majalah Inovasi, {len(magazine.entries)} inovasi, {rendered.pages} halaman, "
+        f"{seconds:.1f} detik",
+        file=sys.stderr,
     )
     return 0
 
@@ -331,6 +386,7 @@ COMMANDS = {
     "import": cmd_import,
     "harvest": cmd_harvest,
     "api": cmd_api,
+    "majalah": cmd_majalah,
 }
 
 
