@@ -1,7 +1,8 @@
-"""Make the editors' guide screenshots: the devserver's error page and a new scaffold.
+"""Make the editors' guide screenshots: a new scaffold, the devserver's error page, and the
+home page on a phone as visitors see it.
 
 Run from the project root: ``.venv/bin/python scripts/screenshots.py``. It writes
-``content/images/panduan/galat-pratinjau.png`` and ``content/images/panduan/berkas-baru.png``
+``content/images/panduan/berkas-baru.png``, ``galat-pratinjau.png`` and ``beranda-ponsel.png``
 with headless Chromium (Debian's ``/usr/bin/chromium``), so the pictures in
 ``content/pages/kontribusi.md`` can be refreshed whenever the overlay or the scaffold
 changes. Nothing here is part of the build.
@@ -10,6 +11,7 @@ changes. Nothing here is part of the build.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,12 +24,14 @@ from pygments.lexers import YamlLexer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from katalog.tools.browser import headless_chromium  # noqa: E402 (after the path set-up above)
+from katalog.tools.browser import headless_chromium, serving  # noqa: E402 (after the path set-up above)
 from katalog.tools.devserver import DevServer  # noqa: E402
 from katalog.tools.scaffold import scaffold_text  # noqa: E402
 
 OUT = ROOT / "content" / "images" / "panduan"
 SCAFFOLD_LINES = 32  # the top of the file: the modeline and the first keys with their comments
+PHONE = {"width": 390, "height": 844}  # the first screen the guide shows: search before anything else
+PHONE_QUERY = "perjalanan dinas"
 
 
 def scaffold_page(folder: Path) -> Path:
@@ -68,6 +72,20 @@ def broken_site(folder: Path) -> tuple[DevServer, Path]:
     return server, source
 
 
+def phone_home(browser: object, folder: Path) -> None:
+    """This catalogue's home page on a phone, built from `content/`, a query typed in its box."""
+    output = folder / "beranda"
+    command = [sys.executable, "-m", "katalog.tools.cli", "build", "--settings", "pelicanconf.py"]
+    subprocess.run([*command, "--output", str(output)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    with serving(output) as url:
+        page = browser.new_page(viewport=PHONE, device_scale_factor=1)
+        page.goto(url + "/")
+        page.get_by_label("Cari inovasi").fill(PHONE_QUERY)
+        page.locator("#beranda-hasil li").first.wait_for()
+        page.screenshot(path=str(OUT / "beranda-ponsel.png"))
+        page.close()
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, headless_chromium() as browser:
@@ -88,7 +106,8 @@ def main() -> int:
             page.screenshot(path=str(OUT / "galat-pratinjau.png"), full_page=True)
         finally:
             server.stop()
-    for name in ("berkas-baru.png", "galat-pratinjau.png"):
+        phone_home(browser, folder)
+    for name in ("berkas-baru.png", "galat-pratinjau.png", "beranda-ponsel.png"):
         print(OUT / name)
     return 0
 
