@@ -9,7 +9,6 @@ the import. Every ``KATALOG_*`` key is checked when the build starts
 """
 
 from katalog.resources import THEME as _THEME
-from katalog.site.tables import scrollable_tables as _scrollable_tables
 
 # --- identity: each site sets these (katalog init writes them) ------------------------
 SITENAME = "Katalog Inovasi"
@@ -100,8 +99,6 @@ AUTHOR_FEED_RSS = None
 
 # Autoescape everything; only sanitised body HTML is marked safe in templates.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
-# A body's tables scroll in their own keyboard-reachable region (page.html, article.html).
-JINJA_FILTERS = {"scrollable_tables": _scrollable_tables}
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

@@ -6,9 +6,10 @@ scrolls must be reachable by keyboard, and announced when it gets focus (axe's
 `scrollable-region-focusable`): ``tabindex="0"``, ``role="region"`` and a name. Which
 table will be too wide depends on the screen, so every top-level table of a body gets one.
 
-Applied when a page is written (the Jinja filter ``scrollable_tables`` in the engine's
-settings), not when Markdown is rendered: the open data and feeds carry the body without
-this presentation markup, and a network's harvested bodies get it like our own.
+Applied when a page is written (the Jinja filter ``scrollable_tables``, which the plugin
+gives every build: `katalog.site.plugin.THEME_FILTERS`), not when Markdown is rendered:
+the open data and feeds carry the body without this presentation markup, and a network's
+harvested bodies get it like our own.
 """
 
 from __future__ import annotations
