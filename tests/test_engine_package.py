@@ -20,14 +20,12 @@ import pytest
 
 from katalog.tools.browser import serving
 
-from .axetools import axe_violations
+from .axetools import NARROW, WIDE, audit, scripted_pages, written_pages
 from .conftest import ROOT
 from .test_html_valid import validate
 from .test_init import FLAGS
 
 AGENCY_WORDS = (b"kemensetneg", b"setneg")
-PAGES = ["", "inovasi/layanan-izin-daring/", "unit/", "unit/diskominfo/", "cari/?q=izin", "tentang/",
-         "kontribusi/", "cara-replikasi/", "data-terbuka/", "replikasi/", "bandingkan/", "statistik/"]  # fmt: skip
 
 
 def run(command: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:
@@ -90,9 +88,14 @@ def test_the_new_catalogue_builds_and_searches(new_site: Path) -> None:
 
 
 def test_the_new_catalogue_passes_axe_and_finds_in_the_browser(new_site: Path, browser) -> None:
-    with serving(new_site / "output") as url:
+    """Every page `katalog init` and a first entry make, at desktop and phone widths."""
+    output = new_site / "output"
+    pages = written_pages(output) + scripted_pages(output)
+    assert {"", "inovasi/layanan-izin-daring/", "kontribusi/", "cari/?q=layanan"} <= set(pages)
+    with serving(output) as url:
         outside: list[str] = []
-        found = axe_violations(browser, url, PAGES, outside)
+        found = audit(browser, url, pages, outside, WIDE)
+        found.update({f"{p} (320px)": v for p, v in audit(browser, url, pages, outside, NARROW).items()})
         page = browser.new_page()
         page.goto(f"{url}/cari/?q=izin")
         page.locator("#cari-hasil li").first.wait_for(timeout=10_000)

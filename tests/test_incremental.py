@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, meta
 from katalog.resources import THEME as THEME_DIR
 from katalog.site.build import BuildReport
 from katalog.site.outputs import CONTEXT_VARIABLES
+from katalog.site.plugin import THEME_FILTERS
 
 from .conftest import ROOT, build_site
 
@@ -189,6 +190,7 @@ PAGE_VARIABLES = {
 
 def test_templates_use_only_fingerprinted_variables() -> None:
     env = Environment(loader=FileSystemLoader(THEME / "templates"), autoescape=True)
+    env.filters.update(THEME_FILTERS)
     used: set[str] = set()
     for name in env.list_templates():
         source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]

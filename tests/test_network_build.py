@@ -297,18 +297,6 @@ def test_the_devserver_session_keeps_harvested_entries_through_an_edit(network: 
     assert len(records(site)) == 5
 
 
-NETWORK_PAGES = [
-    "jaringan/",
-    "inovasi/kota--antre-daring/",
-    "inovasi/kab--replika/",
-    "instansi/",
-    "instansi/pemerintah-kota-contoh/",
-    "",
-    "panduan-jaringan/",
-    "statistik/",
-]
-
-
 def test_the_network_s_new_pages_are_valid_html(network: Path) -> None:
     from .test_html_valid import validate
 
@@ -316,14 +304,20 @@ def test_the_network_s_new_pages_are_valid_html(network: Path) -> None:
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
 
 
-def test_the_network_s_new_pages_pass_axe(network: Path, browser: object) -> None:
+@pytest.mark.parametrize("width", ["wide", "narrow"])
+def test_every_page_of_the_network_passes_axe(network: Path, browser: object, width: str) -> None:
+    """Every page the network build wrote (its own, its members' entries, the agencies' and
+    the network's pages), at desktop and phone widths."""
     from katalog.tools.browser import serving
 
-    from .axetools import axe_violations
+    from .axetools import NARROW, WIDE, audit, scripted_pages, written_pages
 
+    output = network / "output"
+    pages = written_pages(output) + scripted_pages(output)
+    assert {"jaringan/", "instansi/", "inovasi/kota--antre-daring/", "inovasi/kab--replika/"} <= set(pages)
     outside: list[str] = []
-    with serving(network / "output") as served:
-        found = axe_violations(browser, served, NETWORK_PAGES, outside)
+    with serving(output) as served:
+        found = audit(browser, served, pages, outside, WIDE if width == "wide" else NARROW)
     assert {path: v for path, v in found.items() if v} == {}
     assert outside == []
 

@@ -19,7 +19,7 @@ from katalog.content import frontmatter
 from katalog.content.crossfile import cross_file_problems
 from katalog.content.freshness import DEFAULT_MAX_AGE_DAYS, stale_warnings
 from katalog.content.model import StaticPage
-from katalog.content.render import render_markdown
+from katalog.content.render import PAGE_TOP, render_markdown
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry, display_path, load_entry, translate_errors
 from katalog.errors import Problem, UsageError
@@ -40,7 +40,7 @@ class PageEntry:
     @functools.cached_property
     def body_html(self) -> str:
         """The sanitised body (rendering a long page costs more than reading it)."""
-        return render_markdown(self.body_markdown)
+        return render_markdown(self.body_markdown, PAGE_TOP)
 
 
 @dataclass(frozen=True)

@@ -93,17 +93,46 @@ def _renderer() -> markdown.Markdown:
     return renderer
 
 
-def render_markdown(text: str) -> str:
-    """Render Markdown to sanitised HTML; headings start at h2 (h1 is the page title)."""
+# Where a body sits in its page: an innovation's description under the page's "Uraian"
+# (h2), a static page's text right under its title (h1).
+BODY_TOP = 3
+PAGE_TOP = 2
+
+
+def render_markdown(text: str, top: int) -> str:
+    """Render Markdown to sanitised HTML whose outline starts at `top` (see `outline`)."""
     html = _renderer().reset().convert(text)
-    return sanitise(_HEADING.sub(_shift_heading, html))
+    return sanitise(outline(html, top))
 
 
-_HEADING = re.compile(r"<(/?)h([1-5])\b")
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
 
-def _shift_heading(match: re.Match[str]) -> str:
-    return f"<{match.group(1)}h{int(match.group(2)) + 1}"
+def outline(markup: str, top: int) -> str:
+    """`markup` with its headings renumbered: the outermost at level `top`, and each one at
+    most one level below the heading it belongs under.
+
+    Screen-reader users move through a page by its headings, and a skipped level
+    (axe's `heading-order`: an h1 title, then an h3) reads as a missing section. Editors
+    write ``##`` or ``#`` for a section and may skip a level; what they mean is the nesting,
+    so the levels are derived from it here and no body can break the page's outline: a
+    heading nests under the nearest earlier heading with a smaller Markdown level.
+    """
+    nesting: list[int] = []  # the written levels of the headings now open, outermost first
+    level = top
+
+    def renumber(match: re.Match[str]) -> str:
+        nonlocal level
+        if match.group(1):  # a closing tag: headings do not nest, so it closes the last one
+            return f"</h{level}"
+        written = int(match.group(2))
+        while nesting and nesting[-1] >= written:
+            nesting.pop()
+        level = min(top + len(nesting), 6)
+        nesting.append(written)
+        return f"<h{level}"
+
+    return _HEADING.sub(renumber, markup)
 
 
 _LINKED = re.compile(r'(<(?:a|img)\b(?:[^>"]|"[^"]*")*?\s(?:href|src)=")([^"]*)(")')

@@ -25,7 +25,7 @@ from pydantic_core import ErrorDetails
 from katalog.content import frontmatter
 from katalog.content.frontmatter import FrontMatterError, Located, dotted
 from katalog.content.model import KEY_SYNONYMS, Innovation, allows_none
-from katalog.content.render import render_markdown
+from katalog.content.render import BODY_TOP, render_markdown
 from katalog.content.taxonomy import Taxonomy
 from katalog.errors import Problem
 from katalog.processes import die_with_parent
@@ -157,7 +157,7 @@ def validate_located(
     if problems or innovation is None:
         return LoadResult(None, problems)
     key_lines = {str(loc[0]): line for loc, line in located.lines.items() if len(loc) == 1}
-    entry = Entry(where, innovation, render_markdown(parts.body), parts.body, key_lines)
+    entry = Entry(where, innovation, render_markdown(parts.body, BODY_TOP), parts.body, key_lines)
     return LoadResult(entry, [])
 
 

@@ -40,7 +40,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from katalog.content.model import VOCABULARY_OF, Innovation, names_url
-from katalog.content.render import absolute_links, sanitise
+from katalog.content.render import BODY_TOP, absolute_links, outline, sanitise
 from katalog.content.taxonomy import VOCABULARIES, Taxonomy, Term, Vocabulary
 from katalog.content.validate import Entry, Origin, describe_errors
 from katalog.errors import ContentError
@@ -288,8 +288,9 @@ def _named(vocabulary: Vocabulary, value: object) -> object:
 
 def _body(markup: str, origin_url: str) -> str:
     """The member's body as this site shows it: sanitised here, addresses absolute, and
-    sanitised again (an image now pointing at the member's host becomes its alt text)."""
-    return sanitise(absolute_links(sanitise(markup), origin_url))
+    sanitised again (an image now pointing at the member's host becomes its alt text); its
+    headings renumbered as our own bodies' are, whatever levels the member sent."""
+    return outline(sanitise(absolute_links(sanitise(markup), origin_url)), BODY_TOP)
 
 
 def _linked(entry: Entry, member: str, made: Mapping[str, Entry]) -> Entry:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +73,12 @@ def static_files(settings: dict[str, Any]) -> Iterator[tuple[str, Path]]:
     yield from sorted(found.items())
 
 
-def _environment(folder: Path) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True)
+def _environment(folder: Path, filters: Iterable[str]) -> jinja2.Environment:
+    """An environment to read templates with; it knows the names of the filters the build's
+    own adds (JINJA_FILTERS), since Jinja refuses a template that uses an unknown one."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True)
+    env.filters.update(dict.fromkeys(filters, str))
+    return env
 
 
 def _blocks(ast: nodes.Template) -> set[str]:
@@ -91,8 +95,8 @@ def _parent(ast: nodes.Template) -> str | None:
 class _EngineTheme:
     """The engine's templates, parsed once: blocks (with those of parents) and variables."""
 
-    def __init__(self, folder: Path) -> None:
-        self.env = _environment(folder)
+    def __init__(self, folder: Path, filters: Iterable[str]) -> None:
+        self.env = _environment(folder, filters)
         self.names = set(self.env.list_templates(extensions=["html"]))
         self.asts = {
             name: self.env.parse(self.env.loader.get_source(self.env, name)[0]) for name in self.names
@@ -121,8 +125,8 @@ class _EngineTheme:
 
 
 @functools.cache
-def _engine(folder: str) -> _EngineTheme:
-    return _EngineTheme(Path(folder))
+def _engine(folder: str, filters: tuple[str, ...]) -> _EngineTheme:
+    return _EngineTheme(Path(folder), filters)
 
 
 def check_overrides(settings: dict[str, Any]) -> list[str]:
@@ -132,8 +136,9 @@ def check_overrides(settings: dict[str, Any]) -> list[str]:
     if root is None or not (root / "templates").is_dir() or not engine_dir.is_dir():
         return []
     folder = root / "templates"
-    engine = _engine(str(engine_dir))
-    own = _environment(folder)
+    filters = tuple(sorted(settings.get("JINJA_FILTERS") or {}))
+    engine = _engine(str(engine_dir), filters)
+    own = _environment(folder, filters)
     known = {k for k in settings if k.isupper()} | PELICAN_CONTEXT
     warnings = []
     for name in sorted(own.list_templates(extensions=["html"])):

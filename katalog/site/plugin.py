@@ -40,7 +40,12 @@ from katalog.site.replication_pages import ReplicationGenerator
 from katalog.site.searchpage import SearchPageGenerator
 from katalog.site.state import STATE_KEY, BuildState, state_of, taxonomy_path
 from katalog.site.statistics_page import StatisticsGenerator
+from katalog.site.tables import scrollable_tables
 from katalog.site.webfiles import write_web_files
+
+# The theme's own Jinja filters: its templates call them, so every build has them; a site's
+# JINJA_FILTERS (pelicanconf.py) may add others, or replace one of these under the same name.
+THEME_FILTERS = {"scrollable_tables": scrollable_tables}  # body tables in keyboard-reachable regions
 
 
 def use_our_reader(readers: Readers) -> None:
@@ -68,7 +73,8 @@ def start_run(pelican: Pelican) -> tuple[type[Generator], ...]:
         content / settings.get("KATALOG_PROTECTED_WORDS", SITE_PROTECTED),
         content / settings.get("KATALOG_SYNONYMS", SITE_SYNONYMS),
     )
-    warn_about_overrides(settings)
+    settings["JINJA_FILTERS"] = {**THEME_FILTERS, **(settings.get("JINJA_FILTERS") or {})}
+    warn_about_overrides(settings)  # after the filters: it reads templates that use them
     use_menu(settings)  # before the generators make their Jinja environments, and before the site key
     settings[STATE_KEY] = state = BuildState(taxonomy=Taxonomy.load(taxonomy_path(settings)))
     state.network, state.network_docs = network_for_build(settings, state.taxonomy)  # a network's snapshots
