@@ -13,6 +13,7 @@ from typing import Any
 RAW = re.compile(r"<!-- raw\n(.*?)\n-->", re.S)
 REPEAT_TARGET = 0.10  # repeat harvest / first harvest (issue 13)
 PELICAN_TARGET = 1.0  # clean build / plain Pelican: the engine's target (issue 7, at 10,000 entries)
+PELICAN_EVERY_N = 1.25  # clean build / plain Pelican: the engine's target at every N (issue 7)
 MEMORY_TARGET = 2.0  # peak memory summed over processes / plain Pelican's (issue 12, at 10,000 entries)
 
 METHOD = """\
@@ -165,13 +166,15 @@ def _ratio_rows(data: dict[str, Any], total: int) -> tuple[list[str], str]:
         f"| < 10% | {_verdict(unchanged_wall, REPEAT_TARGET, inclusive=False)} |",
         f"| Repeat harvest of unchanged members (2b) / first harvest, CPU | {percent(unchanged_cpu)} "
         f"| < 10% | {_verdict(unchanged_cpu, REPEAT_TARGET, inclusive=False)} |",
-        f"| Repeat harvest (2), members changed: {changed}, / first harvest, wall | {percent(repeat_wall)} "
+        f"| Repeat harvest (2; members changed: {changed}) / first harvest, wall | {percent(repeat_wall)} "
         "| | |",
-        f"| Repeat harvest (2), members changed: {changed}, / first harvest, CPU | {percent(repeat_cpu)} "
+        f"| Repeat harvest (2; members changed: {changed}) / first harvest, CPU | {percent(repeat_cpu)} "
         "| | |",
         f"| Repeat harvest (2) / first harvest, CPU beyond start-up (step 0) | {percent(beyond)} | | |",
         f"| Network clean build / plain Pelican, wall | {times(build_wall)} | ≤ 1.0× (the engine's "
         f"target, set at 10,000 entries) | {_verdict(build_wall, PELICAN_TARGET, inclusive=True)} |",
+        f"| Network clean build / plain Pelican, wall | {times(build_wall)} | ≤ 1.25× (the engine's "
+        f"target at every N) | {_verdict(build_wall, PELICAN_EVERY_N, inclusive=True)} |",
         f"| Network clean build / plain Pelican, CPU | {times(build_cpu)} | | |",
         f"| Network clean build / plain Pelican, peak memory summed (PSS) | {times(memory)} | ≤ 2× (the "
         f"engine's target, set at 10,000 entries) | {_verdict(memory, MEMORY_TARGET, inclusive=True)} |",

@@ -169,7 +169,7 @@ def test_network_bench_measures_every_step_and_an_unchanged_member_costs_one_304
     share = runs["harvest_unchanged"]["seconds"] / runs["harvest_first"]["seconds"]
     assert f"| Repeat harvest of unchanged members (2b) / first harvest, wall | {share:.1%} | < 10% |" in page
     share = runs["harvest_repeat"]["seconds"] / runs["harvest_first"]["seconds"]
-    assert f"| Repeat harvest (2), members changed: 1, / first harvest, wall | {share:.1%} |" in page
+    assert f"| Repeat harvest (2; members changed: 1) / first harvest, wall | {share:.1%} |" in page
     versus = runs["build_clean"]["seconds"] / runs["pelican"]["seconds"]
     assert f"| Network clean build / plain Pelican, wall | {versus:.2f}× |" in page
     assert "| 2. Repeat | 4 | 2 | 2 | 0 |" in page
