@@ -65,6 +65,7 @@ def test_every_row_has_numbers_and_ratios_from_the_raw_figures(bench_page: Path)
 def test_raw_figures_cover_every_tool_and_the_page_names_the_versions(bench_page: Path) -> None:
     data = run.load(bench_page)
     result = data["runs"]["20"]
+    page = bench_page.read_text(encoding="utf-8")
     tools = {"ours_clean", "ours_nochange", "ours_edit", "pelican", "hugo", "pagefind"}
     assert set(result["builds"]) == tools
     for name in tools:
@@ -73,10 +74,24 @@ def test_raw_figures_cover_every_tool_and_the_page_names_the_versions(bench_page
     assert len(result["queries"]) >= 20
     assert set(result["latency_ms"]) == {
         f"{engine}_{p}"
-        for engine in ("whoosh", "ours_warm", "pagefind_warm", "ours_open", "pagefind_open")
+        for engine in (
+            "whoosh",
+            "ours_type",
+            "pagefind_type",
+            "ours_warm",
+            "pagefind_warm",
+            "ours_open",
+            "pagefind_open",
+        )
         for p in ("p50", "p95")
     }
-    page = bench_page.read_text(encoding="utf-8")
+    phases = result["phases_ms"]
+    for kind in ("type", "open"):
+        assert set(phases[kind]) >= {"fetch", "decode", "score", "render", "other", "total"}
+        total = phases[kind]["total"]
+        assert total["mean"] > 0 and total["p95"] >= total["p50"] > 0
+    assert "before" in phases["open"]  # the page's own start, before the query runs
+    assert "Where the time goes (ours, N = 20;" in page
     for version in ("Python", "Pelican 4.12", "Hugo v0.", "Pagefind 1.", "Chromium 1"):
         assert version in page
     assert f"{data['machine']['cores']} cores" in page

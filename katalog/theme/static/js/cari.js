@@ -220,23 +220,74 @@
     return unique(extra.filter(function (e) { return e !== lower; }));
   };
 
+  // --- Timing: where a query's time goes (bench/run.py reads it) ------------------------
+  /* A query adds up its milliseconds of fetch (waiting for the network), decode (parsing what
+   * arrived), score (analysis, typo expansion, ranking) and render, and records them as User
+   * Timing measures ("cari:fetch", ... and "cari:total"; detail: the query) once it is shown.
+   * Cheap enough for production: a few performance.now() calls per query, and each query
+   * clears the previous one's measures, so the timeline never grows. */
+  var PHASES = ["fetch", "decode", "score", "render"];
+  var clock = window.performance && typeof performance.now === "function" ? performance : Date;
+
+  function Timing(query) {
+    this.query = query;
+    this.start = clock.now();
+    this.ms = { fetch: 0, decode: 0, score: 0, render: 0 };
+  }
+
+  /* Add the time since `since` to `phase`; the current time, to chain phases. */
+  Timing.prototype.add = function (phase, since) {
+    var now = clock.now();
+    this.ms[phase] += now - since;
+    return now;
+  };
+
+  Timing.prototype.record = function () {
+    if (!window.performance || typeof performance.measure !== "function") { return; }
+    var self = this, detail = { query: this.query };
+    try {
+      PHASES.concat(["total"]).forEach(function (phase) { performance.clearMeasures("cari:" + phase); });
+      PHASES.forEach(function (phase) {
+        performance.measure("cari:" + phase, { start: self.start, duration: self.ms[phase], detail: detail });
+      });
+      performance.measure("cari:total", { start: this.start, end: clock.now(), detail: detail });
+    } catch (ignored) { /* an older browser without User Timing 3: nothing to record */ }
+  };
+
+  /* A query whose time is not recorded (KatalogCari.search, for tests). */
+  var UNTIMED = { add: function () { return clock.now(); }, record: function () {} };
+
   // --- Ranking: katalog/ranking.py ------------------------------------------------------
   function Engine(manifest, base) {
     this.m = manifest;
     this.base = base;
     this.analyzer = new Analyzer(manifest.analysis);
     this.terms = Object.create(null);
-    this.loaded = Object.create(null);
+    this.raw = Object.create(null);
+    this.decoded = Object.create(null);
   }
 
-  Engine.prototype.fetchJSON = function (path) {
-    if (!this.loaded[path]) {
-      this.loaded[path] = fetch(this.base + path + "?v=" + this.m.build).then(function (response) {
-        if (!response.ok) { throw new Error(path + ": " + response.status); }
-        return response.json();
+  /* The files at `paths`, decoded: each fetched and parsed once per page. The wait for the
+   * network counts as `timing`'s fetch, the parsing as its decode. */
+  Engine.prototype.load = function (paths, timing) {
+    var self = this, started = clock.now();
+    return Promise.all(paths.map(function (path) {
+      if (!self.raw[path]) {
+        self.raw[path] = fetch(self.base + path + "?v=" + self.m.build).then(function (response) {
+          if (!response.ok) { throw new Error(path + ": " + response.status); }
+          return response.text();
+        });
+      }
+      return self.raw[path];
+    })).then(function (texts) {
+      var decoding = timing.add("fetch", started);
+      var values = paths.map(function (path, i) {
+        if (!(path in self.decoded)) { self.decoded[path] = JSON.parse(texts[i]); }
+        return self.decoded[path];
       });
-    }
-    return this.loaded[path];
+      timing.add("decode", decoding);
+      return values;
+    });
   };
 
   Engine.prototype.fuzzyWords = function (text) {
@@ -272,7 +323,7 @@
   }
 
   /* Expand the typo part's words to lexicon words one edit away (fetching first-letter lists). */
-  Engine.prototype.expandFuzzy = function (parts) {
+  Engine.prototype.expandFuzzy = function (parts, timing) {
     var self = this;
     return Promise.all(parts.map(function (part) {
       if (!part.fuzzy) { return part; }
@@ -280,9 +331,11 @@
         var w = word[0], files = [w.length - 1, w.length, w.length + 1].map(function (n) {
           return self.m.kata[w[0] + ":" + n];
         }).filter(Boolean);
-        return Promise.all(files.map(function (file) { return self.fetchJSON(file); })).then(function (lists) {
-          var lexicon = [].concat.apply([], lists);
-          return lexicon.filter(function (other) { return withinOneEdit(w, other); }).sort();
+        return self.load(files, timing).then(function (lists) {
+          var started = clock.now(), lexicon = [].concat.apply([], lists);
+          var near = lexicon.filter(function (other) { return withinOneEdit(w, other); }).sort();
+          timing.add("score", started);
+          return near;
         });
       })).then(function (expanded) {
         return { boost: part.boost, words: part.words, terms: expanded, fields: part.fields, fuzzy: true };
@@ -304,7 +357,7 @@
     return lo;
   };
 
-  Engine.prototype.loadTerms = function (parts) {
+  Engine.prototype.loadTerms = function (parts, timing) {
     var self = this, wanted = Object.create(null);
     parts.forEach(function (part) {
       part.terms.forEach(function (alternatives) {
@@ -314,11 +367,14 @@
         });
       });
     });
-    return Promise.all(Object.keys(wanted).map(function (shard) {
-      return self.fetchJSON("t/" + shard + ".json").then(function (terms) {
+    var paths = Object.keys(wanted).map(function (shard) { return "t/" + shard + ".json"; });
+    return this.load(paths, timing).then(function (shards) {
+      var started = clock.now();
+      shards.forEach(function (terms) {
         Object.keys(terms).forEach(function (t) { self.terms[t] = terms[t]; });
       });
-    }));
+      timing.add("decode", started);
+    });
   };
 
   Engine.prototype.postings = function (field, term) {
@@ -372,14 +428,14 @@
   };
 
   /* Documents allowed by the facet filters, or null when none is selected. */
-  Engine.prototype.allowed = function (filters) {
+  Engine.prototype.allowed = function (filters, timing) {
     var self = this, keys = Object.keys(filters).filter(function (k) { return filters[k]; });
     if (!keys.length) { return Promise.resolve(null); }
     return Promise.all(keys.map(function (key) {
       var file = self.m.facets.files[key];
       if (!file) { return new Set(); }
-      return self.fetchJSON(file).then(function (members) {
-        var set = new Set(), doc = 0;
+      return self.load([file], timing).then(function (loaded) {
+        var members = loaded[0], set = new Set(), doc = 0;
         (members[filters[key]] || []).forEach(function (gap) { doc += gap; set.add(doc); });
         return set;
       });
@@ -389,13 +445,15 @@
   };
 
   /* Ranked [{doc, score}] for a query (documents are numbered in slug order: ties by slug). */
-  Engine.prototype.search = function (text, filters) {
-    var self = this, parts = this.plan(text), expanded;
-    return this.expandFuzzy(parts).then(function (result) {
+  Engine.prototype.search = function (text, filters, timing) {
+    timing = timing || UNTIMED;
+    var self = this, started = clock.now(), parts = this.plan(text), expanded;
+    timing.add("score", started);
+    return this.expandFuzzy(parts, timing).then(function (result) {
       expanded = result;
-      return Promise.all([self.loadTerms(expanded), self.allowed(filters || {})]);
+      return Promise.all([self.loadTerms(expanded, timing), self.allowed(filters || {}, timing)]);
     }).then(function (loaded) {
-      var allowed = loaded[1], ranked = [];
+      var allowed = loaded[1], ranked = [], scoring = clock.now();
       self.score(expanded).forEach(function (value, doc) {
         if (!allowed || allowed.has(doc)) { ranked.push({ doc: doc, score: value }); }
       });
@@ -404,15 +462,17 @@
       expanded.forEach(function (part) {
         part.terms.forEach(function (terms) { terms.forEach(function (t) { highlight[t] = true; }); });
       });
+      timing.add("score", scoring);
       return { hits: ranked, highlight: highlight };
     });
   };
 
-  Engine.prototype.documents = function (docs) {
-    var self = this, per = this.m.docs.per_file;
-    return Promise.all(docs.map(function (doc) {
-      return self.fetchJSON("d/" + Math.floor(doc / per) + ".json").then(function (list) { return list[doc % per]; });
-    }));
+  Engine.prototype.documents = function (docs, timing) {
+    var per = this.m.docs.per_file;
+    var paths = docs.map(function (doc) { return "d/" + Math.floor(doc / per) + ".json"; });
+    return this.load(paths, timing || UNTIMED).then(function (lists) {
+      return lists.map(function (list, i) { return list[docs[i] % per]; });
+    });
   };
 
   // --- The page ---------------------------------------------------------------------------
@@ -426,6 +486,7 @@
   var root = form.getAttribute("data-root") || "../";
   var base = manifestUrl.slice(0, manifestUrl.lastIndexOf("/") + 1);
   var sequence = 0;
+  var current = null; // urlOf the state last run: typing that changes nothing runs nothing
 
   var ready = fetch(manifestUrl).then(function (response) {
     if (!response.ok) { throw new Error("manifest: " + response.status); }
@@ -515,16 +576,23 @@
 
   function run(state) {
     var mine = ++sequence;
+    current = urlOf(state);
     if (!state.q) {
       list.replaceChildren();
       status.textContent = "";
       return Promise.resolve();
     }
+    var timing = new Timing(state.q);
     return ready.then(function (engine) {
-      return engine.search(state.q, state.filters).then(function (result) {
+      timing.add("fetch", timing.start); // the manifest, when the query came before it
+      return engine.search(state.q, state.filters, timing).then(function (result) {
         var top = result.hits.slice(0, SHOWN).map(function (h) { return h.doc; });
-        return engine.documents(top).then(function (docs) {
-          if (mine === sequence) { render(engine, state, result, docs); }
+        return engine.documents(top, timing).then(function (docs) {
+          if (mine !== sequence) { return; }
+          var started = clock.now();
+          render(engine, state, result, docs);
+          timing.add("render", started);
+          timing.record();
         });
       });
     }).catch(function () {
@@ -541,6 +609,11 @@
   }
 
   form.addEventListener("submit", submit);
+  /* Results as you type; the address changes only on submit, so history keeps whole queries. */
+  form.elements.q.addEventListener("input", function () {
+    var state = stateFromForm();
+    if (urlOf(state) !== current) { run(state); }
+  });
   FACETS.forEach(function (key) {
     if (form.elements[key]) { form.elements[key].addEventListener("change", function () { submit(); }); }
   });
