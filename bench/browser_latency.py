@@ -3,11 +3,13 @@
 Four timings per round, each engine in fresh browser contexts (a cold HTTP cache):
 
 - **typing** (``*_type``): a fresh ``cari/`` page per query, loaded and its engine ready;
-  the query is typed a key at a time into the search box, and each key that changes the
-  query is timed from its ``keydown`` (the event's own time stamp) to the live status
-  showing that query's results; the next key is pressed once they are shown. Pagefind, in
-  a fresh page after ``init()``: ``search()`` of each of the same prefixes, then ``data()``
-  of the results a list would show.
+  the query is typed into the search box at `TYPING_DELAY_MS` a key (a fast typist, about
+  80 words a minute), and each key that changes the query is timed from its ``keydown``
+  (the event's own time stamp) to the live status first showing the results of that
+  query or of a later key (a key whose results come after the next key's never shows them:
+  the wait until the next update is its time). Pagefind, in a fresh page after ``init()``:
+  ``search()`` of the same prefixes at the same pace, each then ``data()`` of the results a
+  list would show, timed the same way.
 - **submit** (``*_warm``): one page, every query in turn, from ``requestSubmit()`` to the
   status update (the figure of issue 7).
 - **open** (``*_open``): a fresh page load of ``cari/?q=`` from navigation start to the
@@ -31,6 +33,7 @@ from bench.measure import percentile
 from bench.search_quality import chromium, serve
 
 SHOWN = 20  # results whose documents the search page loads (cari.js SHOWN); Pagefind loads as many
+TYPING_DELAY_MS = 150  # between keys
 PHASES = ("fetch", "decode", "score", "render")
 TIMEOUT_MS = 60_000
 
@@ -42,8 +45,9 @@ OURS_PROBE = """(() => {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       if (entry.name.startsWith("cari:")) {
-        probe.measures.push({ name: entry.name.slice(5), start: entry.startTime,
-                              duration: entry.duration, query: entry.detail && entry.detail.query });
+        const detail = entry.detail || {};
+        probe.measures.push({ name: entry.name.slice(5), start: entry.startTime, duration: entry.duration,
+                              query: detail.query, waited: detail.waited });
       }
     }
   }).observe({ type: "measure", buffered: true });
@@ -70,7 +74,8 @@ OURS_SHOWN = """([query, timeout]) => new Promise((resolve, reject) => {
       for (const m of measures) { last[m.name] = m; }  // the latest run of this query
       const phases = {};
       for (const [name, m] of Object.entries(last)) { phases[name] = m.duration; }
-      resolve({ shown: shown[0], key: since, start: last.total.start, phases });
+      const waited = last.total.waited || [];
+      resolve({ shown: shown[0], key: since, start: last.total.start, phases, waited });
     } else if (probe.shown.some(([time, text]) => time >= since && text.startsWith(failed))) {
       reject(new Error("the search page could not load its index"));
     } else if (performance.now() > limit) {
@@ -112,6 +117,20 @@ PAGEFIND_WARM = """async ([queries, shown]) => {
     times.push(performance.now() - started);
   }
   return times;
+}"""
+# Pagefind after init(): each prefix searched at the typing pace; per prefix, the time to
+# the first results ready of it or of a later prefix.
+PAGEFIND_TYPE = """async ([queries, shown, delay]) => {
+  const pagefind = await import("/pagefind/pagefind.js");
+  await pagefind.init();
+  const started = [], done = [];
+  await Promise.all(queries.map((query, i) => new Promise((r) => setTimeout(r, i * delay)).then(async () => {
+    started[i] = performance.now();
+    const search = await pagefind.search(query);
+    await Promise.all(search.results.slice(0, shown).map((r) => r.data()));
+    done[i] = performance.now();
+  })));
+  return queries.map((query, i) => Math.min(...done.slice(i)) - started[i]);
 }"""
 PAGEFIND_OPEN = """async ([query, shown]) => {
   const pagefind = await import("/pagefind/pagefind.js");
@@ -162,19 +181,46 @@ def browser_latency(output: Any, pagefind_site: Any, queries: Sequence[str], ope
 
 def _ours_typing(browser: Any, base: str, query: str) -> list[dict[str, float]]:
     """Type `query` into a freshly loaded ``cari/``: one sample per key that changes the query."""
-    samples = []
     with _page(browser) as page:
         page.add_init_script(OURS_PROBE)
         page.goto(f"{base}/cari/")
         page.evaluate("window.KatalogCari.ready")
         page.focus("#cari-q")
-        typed = ""
-        for char in query:
-            before, typed = typed.strip(), typed + char
-            page.keyboard.type(char)
-            if typed.strip() and typed.strip() != before:
-                found = page.evaluate(OURS_SHOWN, [typed.strip(), TIMEOUT_MS])
-                samples.append(_sample(found["shown"] - found["key"], found["phases"]))
+        page.keyboard.type(query, delay=TYPING_DELAY_MS)
+        page.evaluate(OURS_SHOWN, [query.strip(), TIMEOUT_MS])
+        probe = page.evaluate("window.__katalogProbe")
+    return typing_samples(query, probe["keys"], probe["shown"], probe["measures"])
+
+
+def typing_samples(
+    query: str, keys: list[float], shown: list[list[Any]], measures: list[dict[str, Any]]
+) -> list[dict[str, float]]:
+    """Per key that changes the query: keydown to the first status showing its query or a
+    later one's; its phases when it was its own query that was shown (else none)."""
+    values = [query[: i + 1].strip() for i in range(len(query))]
+    changing = [i for i, v in enumerate(values) if v and (i == 0 or v != values[i - 1])]
+    order = {values[i]: rank for rank, i in enumerate(changing)}
+    samples = []
+    for rank, i in enumerate(changing):
+        later = {values[j] for j in changing[rank:]}
+        found = next(
+            (
+                (time, value)
+                for time, text in shown
+                for value in later
+                if time >= keys[i] and f"“{value}”" in text
+            ),
+            None,
+        )
+        if found is None:
+            msg = f"no results shown after typing {values[i]!r}"
+            raise RuntimeError(msg)
+        time, value = found
+        own = [m for m in measures if m["query"] == values[i]] if order[value] == rank else []
+        last = {m["name"]: m for m in own}
+        phases = {name: m["duration"] for name, m in last.items()}
+        waited = last["total"].get("waited") or [] if "total" in last else []
+        samples.append(_sample(time - keys[i], phases, waited))
     return samples
 
 
@@ -184,7 +230,7 @@ def _ours_open(browser: Any, base: str, query: str) -> dict[str, float]:
         page.add_init_script(OURS_PROBE)
         page.goto(f"{base}/cari/?q={quote(query)}")
         found = page.evaluate(OURS_SHOWN, [query, TIMEOUT_MS])
-        sample = _sample(found["shown"], found["phases"])
+        sample = _sample(found["shown"], found["phases"], found["waited"])
         sample["before"] = found["start"]  # navigation start to the query's start
         sample["other"] -= found["start"]
         return sample
@@ -194,19 +240,26 @@ def _pagefind_typing(browser: Any, base: str, query: str) -> list[float]:
     """Pagefind in a fresh context after ``init()``: each prefix of `query` in turn."""
     with _page(browser) as page:
         page.goto(f"{base}/probe.html")
-        return page.evaluate(PAGEFIND_WARM, [prefixes(query), SHOWN])
+        return page.evaluate(PAGEFIND_TYPE, [prefixes(query), SHOWN, TYPING_DELAY_MS])
 
 
-def _sample(total: float, phases: dict[str, float]) -> dict[str, float]:
+def _sample(total: float, phases: dict[str, float], waited: list[str]) -> dict[str, float]:
     sample = {phase: phases.get(phase, 0.0) for phase in PHASES}
     sample["total"] = total
     sample["other"] = total - sum(sample[phase] for phase in PHASES)
+    sample["downloads"] = float(len(waited))  # index files the query had to wait for
+    sample["waited"] = 1.0 if waited else 0.0  # its mean: the share of queries that waited
     return sample
 
 
 def phase_summary(samples: list[dict[str, float]]) -> dict[str, dict[str, float]]:
-    """Per phase (and total): mean, median and p95 over the samples, in ms."""
-    names = [name for name in (*PHASES, "before", "other", "total") if samples and name in samples[0]]
+    """Per phase (and total): mean, median and p95 over the samples, in ms; and the same of
+    the files waited for (``downloads``) and of whether any was (``waited``)."""
+    names = [
+        name
+        for name in (*PHASES, "before", "other", "total", "downloads", "waited")
+        if samples and name in samples[0]
+    ]
     return {
         name: {
             "mean": statistics.fmean(s[name] for s in samples),

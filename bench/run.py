@@ -569,6 +569,14 @@ def phase_table(run: dict[str, Any]) -> list[str]:
             for stat in ("mean", "p95")
         ]
         lines.append(f"| {label} | {' | '.join(cells)} |")
+    if "waited" in typing:
+        cells = [
+            f"{stats['waited']['mean']:.0%} of them, {stats['downloads']['mean']:.1f} files on average"
+            if "waited" in stats
+            else "—"
+            for stats in (typing, opening)
+        ]
+        lines.append(f"| waited for a download (index files) | {cells[0]} | | {cells[1]} | |")
     return lines
 
 
