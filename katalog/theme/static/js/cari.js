@@ -338,7 +338,7 @@
    * waits for a file, decoding each as it arrives; a later call replaces the files not yet
    * asked for. Few at a time, so that a key typed meanwhile finds connections (six per host
    * over HTTP/1.1) free for what it needs now. */
-  var PREFETCHING = 3;
+  var PREFETCHING = 4;
   Files.prototype.prefetch = function (paths) {
     var self = this;
     this.queue = paths.filter(function (path) {
@@ -437,7 +437,9 @@
   }
 
   var SHOWN = 20; // results listed
-  var ALPHABET = "abcdefghijklmnopqrstuvwxyz";
+  // Letters by how often they occur in Indonesian text: the order of guesses about the next
+  // key before the lexicon's word lists say which letters can follow.
+  var ALPHABET = "anieurtkmsdlgpbhyojcwfvzqx";
   var AHEAD = 3; // typo word lists fetched this many letters ahead of the word typed
 
   /* Fetch now, without waiting, what the next key will need. While a word w is typed, the
@@ -467,6 +469,7 @@
       }
     }
     var letters = known ? Object.keys(weights) : ALPHABET.split("");
+    if (!known) { letters.forEach(function (letter, i) { weights[letter] = (ALPHABET.length - i) / ALPHABET.length; }); }
     // Typo neighbours of some w + letter, then of each w + letter.
     var near = [];
     if (w.length + 1 >= min) {
@@ -668,7 +671,13 @@
     timing = timing || UNTIMED;
     var self = this, started = clock.now(), parts = this.plan(text);
     timing.add("score", started);
-    var exact = this.loadTerms(parts, timing);
+    // With the query's own terms, the shard where each typo word sorts: the word itself and
+    // its neighbours that differ late in the word are there, so the typo part seldom needs a
+    // second round trip once its word lists are in.
+    var typo = parts.filter(function (part) { return part.fuzzy; }).map(function (part) {
+      return { terms: part.words };
+    });
+    var exact = this.loadTerms(parts.concat(typo), timing);
     var expanded = this.expandFuzzy(parts, timing).then(function (result) {
       return self.loadTerms(result.filter(function (part) { return part.fuzzy; }), timing).then(function () {
         return result;
