@@ -223,8 +223,8 @@
   // --- Timing: where a query's time goes (bench/run.py reads it) ------------------------
   /* A query adds up its milliseconds of fetch (some file it needs still downloading), decode
    * (parsing what arrived), score (analysis, typo expansion, ranking) and render, and records
-   * them as User Timing measures ("cari:fetch", ... and "cari:total"; detail: the query) once
-   * it is shown. Cheap enough for production: a few performance.now() calls per query, and
+   * them as User Timing measures ("cari:fetch", ... and "cari:total"; detail: the query and
+   * the index files it had to wait for) once it is shown. Cheap enough for production: a few performance.now() calls per query, and
    * each query clears the previous one's measures, so the timeline never grows. */
   var PHASES = ["fetch", "decode", "score", "render"];
   var clock = window.performance && typeof performance.now === "function" ? performance : Date;
