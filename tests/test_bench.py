@@ -65,6 +65,7 @@ def test_every_row_has_numbers_and_ratios_from_the_raw_figures(bench_page: Path)
 def test_raw_figures_cover_every_tool_and_the_page_names_the_versions(bench_page: Path) -> None:
     data = run.load(bench_page)
     result = data["runs"]["20"]
+    page = bench_page.read_text(encoding="utf-8")
     tools = {"ours_clean", "ours_nochange", "ours_edit", "pelican", "hugo", "pagefind"}
     assert set(result["builds"]) == tools
     for name in tools:
@@ -73,10 +74,24 @@ def test_raw_figures_cover_every_tool_and_the_page_names_the_versions(bench_page
     assert len(result["queries"]) >= 20
     assert set(result["latency_ms"]) == {
         f"{engine}_{p}"
-        for engine in ("whoosh", "ours_warm", "pagefind_warm", "ours_open", "pagefind_open")
+        for engine in (
+            "whoosh",
+            "ours_type",
+            "pagefind_type",
+            "ours_warm",
+            "pagefind_warm",
+            "ours_open",
+            "pagefind_open",
+        )
         for p in ("p50", "p95")
     }
-    page = bench_page.read_text(encoding="utf-8")
+    phases = result["phases_ms"]
+    for kind in ("type", "open"):
+        assert set(phases[kind]) >= {"fetch", "decode", "score", "render", "other", "total"}
+        total = phases[kind]["total"]
+        assert total["mean"] > 0 and total["p95"] >= total["p50"] > 0
+    assert "before" in phases["open"]  # the page's own start, before the query runs
+    assert "Where the time goes (ours, N = 20;" in page
     for version in ("Python", "Pelican 4.12", "Hugo v0.", "Pagefind 1.", "Chromium 1"):
         assert version in page
     assert f"{data['machine']['cores']} cores" in page
@@ -176,3 +191,23 @@ def test_network_bench_measures_every_step_and_an_unchanged_member_costs_one_304
     assert "1 of 1 changed or new: manifest and records; 2 of 2 unchanged: one 304 only" in page
     assert network.main(["--render-only", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == page  # the page is a function of its raw figures
+
+
+def test_a_key_is_timed_to_the_first_update_showing_its_query_or_a_later_one() -> None:
+    from bench.browser_latency import typing_samples
+
+    keys = [100.0, 250.0, 400.0, 550.0]  # "ab c": the space changes nothing, so it is not timed
+    shown = [[130.0, "2 hasil untuk “a”."], [620.0, "1 hasil untuk “ab c”."]]  # "ab" never shown
+    measures = [
+        {"name": "fetch", "query": "a", "duration": 20.0},
+        {"name": "total", "query": "a", "duration": 28.0, "waited": ["t/1.json"]},
+        {"name": "fetch", "query": "ab c", "duration": 0.0},
+        {"name": "total", "query": "ab c", "duration": 9.0, "waited": []},
+    ]
+    samples = typing_samples("ab c", keys, shown, measures)
+    assert [s["total"] for s in samples] == [30.0, 370.0, 70.0]  # "ab" waited for the next update
+    assert samples[0]["fetch"] == 20.0 and samples[0]["waited"] == 1.0 and samples[0]["downloads"] == 1.0
+    assert samples[1]["fetch"] == 0.0 and samples[1]["waited"] == 0.0  # superseded: no phases of its own
+    assert samples[2]["other"] == 70.0  # no phase took time: all of it is "other"
+    with pytest.raises(RuntimeError, match="no results shown"):
+        typing_samples("abc", [1.0, 2.0, 3.0], [[2.5, "x “ab”"]], [])

@@ -26,6 +26,9 @@ from katalog.tools.browser import serving
 from .conftest import FIXTURES
 
 INDEX = "cari/indeks/"
+# Installed before the page's scripts: the browser says the visitor wants to save data, so
+# the search page prefetches nothing when idle (cari.js `Files.warm`).
+SAVE_DATA = "Object.defineProperty(navigator, 'connection', { value: { saveData: true } });"
 
 
 def open_search(browser: Any, url: str) -> Any:
@@ -201,6 +204,7 @@ def test_first_query_downloads_only_its_shards(
     browser: Any, served: str, real_site: Path, index_dir: Path
 ) -> None:
     page = browser.new_page()
+    page.add_init_script(SAVE_DATA)  # no idle prefetch: only what the query itself needs
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url.split("?")[0]))
     page.goto(f"{served}/cari/?q=pengaduan")
@@ -214,7 +218,7 @@ def test_first_query_downloads_only_its_shards(
     assert {f for f in index_files if f.startswith("k/")} == {
         kata[k] for k in ("p:8", "p:9", "p:10") if k in kata
     }
-    assert not any(f.startswith("f/") for f in index_files)  # no filter, no facet file
+    assert not any(f.startswith(("f/", "w/")) for f in index_files)  # no filter, no bundle
     # Everything the search downloaded, gzip-compressed, stays far below Pagefind's ~129 KB.
     site_files = [real_site / u.split(served + "/", 1)[1] for u in fetched if u.startswith(served)]
     first_query = sum(len(gzip.compress(p.read_bytes(), 9)) for p in site_files if "cari/indeks" in str(p))

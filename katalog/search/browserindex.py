@@ -12,9 +12,15 @@ Written at build time right after the Whoosh index is updated, into ``output/car
   Shards are ranges of the sorted term list: their boundaries are term prefixes, and a
   frequent term gets a shard of its own.
 - ``k/*.json`` — the unstemmed words of field ``kata`` by first letter and length, for
-  typo matching.
-- ``d/*.json`` — stored fields for result lists, `DOCS_PER_SHARD` documents per file.
+  typo matching; while a word is typed, the browser fetches the lengths it will need a few
+  keys ahead.
+- ``d/*.json`` — stored fields for result lists, `DOCS_PER_SHARD` documents per file, or
+  all of them in one file when they are small (`DOCS_ONE_FILE_BYTES`).
 - ``f/*.json`` — per facet, value slug -> document gaps; fetched only when filtering.
+- ``w/*.json`` — warm bundles: every file of one kind (``k``, ``d``, then ``t``)
+  as ``{path: content}``, for each kind that still fits `WARM_BUDGET_BYTES` (gzip) after
+  those before it. The page fetches them when it is idle, so a small catalogue's queries
+  need no download at all; the files themselves stay for pages that have not got them yet.
 
 Terms are Whoosh's already-analysed terms, never re-derived from the Markdown. Documents are
 numbered in slug order and every file is written with sorted keys under a numbered name,
@@ -24,6 +30,7 @@ so a rebuild of unchanged content writes identical bytes; the manifest's ``build
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -47,7 +54,7 @@ from katalog.search.documents import AGENCY_FIELD, FILTER_FIELDS, FUZZY_FIELD
 from katalog.search.index import open_index
 from katalog.search.postings import field_postings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CLIENT_DIR = Path("cari") / "indeks"
 MANIFEST = "manifest.json"
 # Raw JSON per postings shard: total / SHARD_COUNT_GOAL, kept between the two bounds, so a
@@ -57,6 +64,18 @@ SHARD_COUNT_GOAL = 32
 SHARD_MIN_BYTES = 2_000
 SHARD_MAX_BYTES = 16_000
 DOCS_PER_SHARD = 8  # small: a result page touches up to 20 documents spread over the corpus
+# Below this (raw JSON of every document), one file holds them all: a result page then costs
+# one request instead of one per hit, for fewer bytes than the 8-document files it touches.
+DOCS_ONE_FILE_BYTES = 96_000
+# What the page may prefetch when idle, in gzip bytes: about one first query of Pagefind's
+# (bench/search_size.py), so that at a few hundred entries the whole index is in memory.
+WARM_BUDGET_BYTES = 160_000
+# In order of use: typo words (each long word), documents (each hit), postings shards (each
+# term). Facet files are left out: filtering is a choice made once, not a key typed.
+WARM_KINDS = ("k", "d", "t")
+# A kind whose raw JSON is above this cannot fit the budget (JSON compresses less than 8x):
+# its text is not kept for a bundle.
+WARM_RAW_LIMIT = 8 * WARM_BUDGET_BYTES
 
 
 def dumps(value: Any) -> str:
@@ -76,6 +95,9 @@ class _Files:
         self._write = write
         self.counts: dict[str, int] = {}
         self.digest = hashlib.sha256()
+        # Folder -> (name, text) of each file, for a warm bundle; dropped past WARM_RAW_LIMIT.
+        self.texts: dict[str, list[tuple[str, str]] | None] = {}
+        self._sizes: dict[str, int] = {}
 
     def write(self, folder: str, text: str) -> str:
         number = self.counts.get(folder, 0)
@@ -84,6 +106,13 @@ class _Files:
         data = text.encode("utf-8")
         self.digest.update(name.encode() + b"\0" + data + b"\0")
         self._write(name, data)
+        self._sizes[folder] = self._sizes.get(folder, 0) + len(data)
+        kept = self.texts.setdefault(folder, [])
+        if kept is not None and folder in WARM_KINDS:
+            if self._sizes[folder] <= WARM_RAW_LIMIT:
+                kept.append((name, text))
+            else:
+                self.texts[folder] = None  # too large for any bundle: free the texts
         return name
 
 
@@ -159,7 +188,8 @@ def _kata_words(kata: list[str], files: _Files) -> dict[str, str]:
     """ "<first letter>:<length>" -> file listing the typo field's words of that kind, sorted.
 
     Split by length too because a word one edit away is at most one letter longer or
-    shorter: a query word fetches three small lists, not its whole letter.
+    shorter: a query word needs three small lists, not its whole letter (at 10,000 entries
+    a letter is up to 40 KB gzipped), and the browser fetches them a few keys ahead.
     """
     groups: dict[str, list[str]] = {}
     for term in sorted(kata):
@@ -179,16 +209,42 @@ def facet_labels(taxonomy: Taxonomy, agencies: Mapping[str, str] | None = None) 
     return labels
 
 
-def _documents(stored: list[dict[str, Any]], files: _Files) -> int:
-    """Write document ``i`` into ``d/<i // DOCS_PER_SHARD>.json``; the number of files."""
+def _documents(stored: list[dict[str, Any]], files: _Files) -> dict[str, int]:
+    """Write document ``i`` into ``d/<i // per_file>.json``; the number of files and per_file."""
     docs = []
     for fields in stored:
         doc = {key: fields.get(key, "") for key in ("slug", "title", "url", "summary")}
         doc.update({key: [v for v in fields.get(key, "").split(",") if v] for key in FILTER_FIELDS})
         docs.append(doc)
-    for start in range(0, len(docs), DOCS_PER_SHARD):
-        files.write("d", dumps(docs[start : start + DOCS_PER_SHARD]))
-    return files.counts.get("d", 0)
+    per_file = DOCS_PER_SHARD
+    if len(dumps(docs).encode("utf-8")) <= DOCS_ONE_FILE_BYTES:
+        per_file = max(len(docs), 1)
+    for start in range(0, len(docs), per_file):
+        files.write("d", dumps(docs[start : start + per_file]))
+    return {"files": files.counts.get("d", 0), "per_file": per_file}
+
+
+def _warm(files: _Files) -> list[list[str]]:
+    """Write the warm bundles that fit `WARM_BUDGET_BYTES`: [[kind, file], ...], in order.
+
+    A bundle is ``{path: content}`` of every file of its kind, the files' own texts joined in
+    the order written (numbered, so deterministic). Sizes are counted gzipped, as a server
+    sends them.
+    """
+    bundles: list[list[str]] = []
+    spent = 0
+    for kind in WARM_KINDS:
+        texts = files.texts.get(kind)
+        if not texts:
+            continue
+        text = "{" + ",".join(dumps(name) + ":" + body for name, body in texts) + "}"
+        size = len(gzip.compress(text.encode("utf-8"), 6, mtime=0))
+        if spent + size > WARM_BUDGET_BYTES:
+            continue
+        spent += size
+        # A kind of one file is its own bundle: the page warms that file.
+        bundles.append([kind, texts[0][0] if len(texts) == 1 else files.write("w", text)])
+    return bundles
 
 
 def _facets(stored: list[dict[str, Any]], files: _Files) -> dict[str, str]:
@@ -268,12 +324,13 @@ def export_statistics(
     pieces, kata = _pieces(stats, doc_id)
     manifest = {
         **_settings(stats),
-        "docs": {"files": _documents(stored, files), "per_file": DOCS_PER_SHARD},
+        "docs": _documents(stored, files),
         "facets": {"files": _facets(stored, files), "labels": facet_labels(taxonomy, agencies)},
         "format": FORMAT_VERSION,
         "kata": _kata_words(kata, files),
         "shards": _shards(pieces, files),
     }
+    manifest["warm"] = _warm(files)
     manifest["build"] = hashlib.sha256(files.digest.digest() + dumps(manifest).encode()).hexdigest()[:16]
     write(MANIFEST, dumps(manifest).encode("utf-8"))
     return manifest

@@ -220,29 +220,277 @@
     return unique(extra.filter(function (e) { return e !== lower; }));
   };
 
+  // --- Timing: where a query's time goes (bench/run.py reads it) ------------------------
+  /* A query adds up its milliseconds of fetch (some file it needs still downloading), decode
+   * (parsing what arrived), score (analysis, typo expansion, ranking) and render, and records
+   * them as User Timing measures ("cari:fetch", ... and "cari:total"; detail: the query and
+   * the index files it had to wait for) once it is shown. Cheap enough for production: a few performance.now() calls per query, and
+   * each query clears the previous one's measures, so the timeline never grows. */
+  var PHASES = ["fetch", "decode", "score", "render"];
+  var clock = window.performance && typeof performance.now === "function" ? performance : Date;
+
+  function Timing(query) {
+    this.query = query;
+    this.start = clock.now();
+    this.ms = { fetch: 0, decode: 0, score: 0, render: 0 };
+    this.waiting = 0;
+    this.since = 0;
+    this.waited = []; // the files it had to wait for
+  }
+
+  /* Add the time since `since` to `phase`; the current time, to chain phases. */
+  Timing.prototype.add = function (phase, since) {
+    var now = clock.now();
+    this.ms[phase] += now - since;
+    return now;
+  };
+
+  /* `promise`, its wait counted as fetch; waits that overlap count once. */
+  Timing.prototype.wait = function (promise) {
+    var self = this;
+    if (this.waiting++ === 0) { this.since = clock.now(); }
+    function done() { if (--self.waiting === 0) { self.add("fetch", self.since); } }
+    return promise.then(function (value) { done(); return value; }, function (error) { done(); throw error; });
+  };
+
+  Timing.prototype.record = function () {
+    if (!window.performance || typeof performance.measure !== "function") { return; }
+    var self = this, detail = { query: this.query, waited: this.waited };
+    try {
+      PHASES.concat(["total"]).forEach(function (phase) { performance.clearMeasures("cari:" + phase); });
+      PHASES.forEach(function (phase) {
+        performance.measure("cari:" + phase, { start: self.start, duration: self.ms[phase], detail: detail });
+      });
+      performance.measure("cari:total", { start: this.start, end: clock.now(), detail: detail });
+    } catch (ignored) { /* an older browser without User Timing 3: nothing to record */ }
+  };
+
+  /* A query whose time is not recorded (KatalogCari.search, prefetching). */
+  var UNTIMED = {
+    add: function () { return clock.now(); },
+    wait: function (promise) { return promise; },
+    record: function () {},
+    waited: []
+  };
+
+  // --- Files: fetched once, decoded once, warmed when idle ---------------------------------
+  /* The visitor's browser asks for less data (Save-Data): fetch nothing ahead of need. */
+  function savingData() { return Boolean(navigator.connection && navigator.connection.saveData); }
+
+  /* The index files of one build. Every file is fetched at most once per page and parsed at
+   * most once; a warm bundle (the manifest's `warm`: every file of a kind in one response)
+   * fills the same cache, and a file of a kind whose bundle is on its way waits for it. */
+  function Files(manifest, base) {
+    this.build = manifest.build;
+    this.base = base;
+    this.warmList = manifest.warm || [];
+    this.raw = Object.create(null); // path -> promise of its text
+    this.decoded = Object.create(null); // path -> parsed content
+    this.bundles = Object.create(null); // kind -> promise of its bundle, once requested
+    this.warming = null;
+    this.queue = []; // files to prefetch, in order (see prefetch)
+    this.fetching = 0; // prefetches on their way
+    this.needed = 0; // loads a query is waiting for
+  }
+
+  Files.prototype.text = function (path, priority) {
+    if (!this.raw[path]) {
+      var options = priority ? { priority: priority } : undefined;
+      this.raw[path] = fetch(this.base + path + "?v=" + this.build, options).then(function (response) {
+        if (!response.ok) { throw new Error(path + ": " + response.status); }
+        return response.text();
+      });
+    }
+    return this.raw[path];
+  };
+
+  /* The decoded content of each of `paths`; waiting counts as `timing`'s fetch, parsing as decode. */
+  Files.prototype.load = function (paths, timing) {
+    var self = this, missing = paths.filter(function (path) { return !(path in self.decoded); });
+    if (!missing.length) { return Promise.resolve(paths.map(function (path) { return self.decoded[path]; })); }
+    var needed = timing !== UNTIMED; // a query waits for these: prefetching holds back meanwhile
+    if (needed) {
+      timing.waited = timing.waited.concat(missing);
+      this.needed++;
+    }
+    var arrived = timing.wait(Promise.all(missing.map(function (path) {
+      var bundle = self.bundles[path.slice(0, path.indexOf("/"))];
+      if (!bundle || self.raw[path]) { return self.text(path); }
+      // Its bundle is on its way: wait for it, then fetch the file alone only if that failed.
+      var alone = function () { return path in self.decoded ? null : self.text(path); };
+      return bundle.then(alone, alone);
+    })));
+    if (needed) {
+      var settled = function () { self.needed--; self.pump(); };
+      arrived.then(settled, settled);
+    }
+    return arrived.then(function (texts) {
+      var started = clock.now();
+      missing.forEach(function (path, i) {
+        if (texts[i] !== null && !(path in self.decoded)) { self.decoded[path] = JSON.parse(texts[i]); }
+      });
+      timing.add("decode", started);
+      return paths.map(function (path) { return self.decoded[path]; });
+    });
+  };
+
+  /* Fetch `paths` in this order at low priority, PREFETCHING at a time and none while a query
+   * waits for a file, decoding each as it arrives; a later call replaces the files not yet
+   * asked for. Few at a time, so that a key typed meanwhile finds connections (six per host
+   * over HTTP/1.1) free for what it needs now. */
+  var PREFETCHING = 4;
+  Files.prototype.prefetch = function (paths) {
+    var self = this;
+    this.queue = paths.filter(function (path) {
+      return !(path in self.decoded) && !self.raw[path] && !self.bundles[path.slice(0, path.indexOf("/"))];
+    });
+    this.pump();
+  };
+
+  Files.prototype.pump = function () {
+    var self = this;
+    while (this.fetching < PREFETCHING && this.needed === 0 && this.queue.length) {
+      var path = this.queue.shift();
+      if (path in this.decoded || this.raw[path]) { continue; }
+      this.fetching++;
+      // Typo word lists are decoded on arrival (anticipate reads them); shards when needed.
+      var arrived = path.indexOf("k/") === 0 ? (this.text(path, "low"), this.load([path], UNTIMED)) : this.text(path, "low");
+      arrived.catch(function () { /* asked for again when needed */ }).then(function () {
+        self.fetching--;
+        self.pump();
+      });
+    }
+  };
+
+  /* Fetch the warm bundles one after another, at low priority, unless the visitor's browser
+   * asks to save data. Each bundle's kind is marked as on its way only once its own request
+   * starts, so a key typed meanwhile fetches the one small file it needs instead of waiting. */
+  Files.prototype.warm = function () {
+    if (this.warming) { return this.warming; }
+    var self = this, chain = Promise.resolve();
+    if (!savingData()) {
+      this.warmList.forEach(function (entry) {
+        var kind = entry[0], path = entry[1];
+        chain = chain.then(function () {
+          if (path.indexOf(kind + "/") === 0) { return self.load([path], UNTIMED).catch(function () {}); }
+          var bundle = self.text(path, "low").then(function (text) {
+            var files = JSON.parse(text);
+            Object.keys(files).forEach(function (name) {
+              if (!(name in self.decoded)) { self.decoded[name] = files[name]; }
+            });
+          });
+          self.bundles[kind] = bundle;
+          return bundle.catch(function () { delete self.bundles[kind]; });
+        });
+      });
+    }
+    this.warming = chain;
+    return chain;
+  };
+
   // --- Ranking: katalog/ranking.py ------------------------------------------------------
   function Engine(manifest, base) {
     this.m = manifest;
-    this.base = base;
+    this.files = new Files(manifest, base);
     this.analyzer = new Analyzer(manifest.analysis);
-    this.terms = Object.create(null);
-    this.loaded = Object.create(null);
   }
 
-  Engine.prototype.fetchJSON = function (path) {
-    if (!this.loaded[path]) {
-      this.loaded[path] = fetch(this.base + path + "?v=" + this.m.build).then(function (response) {
-        if (!response.ok) { throw new Error(path + ": " + response.status); }
-        return response.json();
-      });
-    }
-    return this.loaded[path];
-  };
+  Engine.prototype.load = function (paths, timing) { return this.files.load(paths, timing || UNTIMED); };
+
+  Engine.prototype.warm = function () { return this.files.warm(); };
 
   Engine.prototype.fuzzyWords = function (text) {
     var min = this.m.ranking.fuzzy_min_length, words = [];
     this.analyzer.groups(text, false).forEach(function (g) { words = words.concat(g.texts); });
     return unique(words).filter(function (w) { return w.length >= min && w.indexOf("-") === -1; }).sort();
+  };
+
+  /* The typo word lists a word of `length` letters starting with `letter` needs (one edit:
+   * one letter shorter or longer). */
+  Engine.prototype.lexiconFiles = function (letter, from, to) {
+    var files = [];
+    for (var n = from; n <= to; n++) {
+      var file = this.m.kata[letter + ":" + n];
+      if (file) { files.push(file); }
+    }
+    return files;
+  };
+
+  /* Is `v` one edit from `w` + some letter? (withinOneEdit(w + c, v) for any c, in one pass.) */
+  function nearExtension(w, v) {
+    var n = w.length, i = 0, j = 0;
+    if (v.length === n + 1) { // w + c against v: c matches v's last letter; one slip in w
+      var slips = 0;
+      for (i = 0; i < n; i++) { if (w[i] !== v[i]) { slips++; } }
+      return slips <= 1;
+    }
+    if (v.length === n) { // one letter of w + c dropped: c itself (v is w), or one of w's
+      if (v === w) { return true; }
+      while (i < n - 1 && w[i] === v[i]) { i++; }
+      return w.slice(i + 1) === v.slice(i, n - 1);
+    }
+    if (v.length === n + 2) { // one letter added to w + c: w is v's start, less one letter
+      while (j < n && w[j] === v[j]) { j++; }
+      return j === n || w.slice(j) === v.slice(j + 1, n + 1);
+    }
+    return false;
+  }
+
+  var SHOWN = 20; // results listed
+  // Letters by how often they occur in Indonesian text: the order of guesses about the next
+  // key before the lexicon's word lists say which letters can follow.
+  var ALPHABET = "anieurtkmsdlgpbhyojcwfvzqx";
+  var AHEAD = 3; // typo word lists fetched this many letters ahead of the word typed
+
+  /* Fetch now, without waiting, what the next key will need. While a word w is typed, the
+   * next key makes it w + a letter: the postings shards of the stems of each such word and of
+   * its typo neighbours (lexicon words one edit from it), and the typo word lists a few
+   * letters longer. Letters are those that follow w in the lexicon's words (all of them
+   * while its lists are not in), and shards are asked for in order of how many of the
+   * lexicon's words lead to them, so the likely ones come first. */
+  Engine.prototype.anticipate = function (text) {
+    var match, last = null;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text)) !== null) { last = match; }
+    if (!last || last.index + last[0].length !== text.length) { return; }
+    var w = last[0].toLowerCase();
+    if (HYPHEN.test(w) || savingData()) { return; }
+    var self = this, min = this.m.ranking.fuzzy_min_length, decoded = this.files.decoded;
+    var lexicon = this.lexiconFiles(w[0], Math.max(min - 1, w.length - 1), w.length + 1 + AHEAD);
+    var listOf = function (n) { return decoded[self.m.kata[w[0] + ":" + n]]; };
+    // How many lexicon words continue w with each letter (from the lists already in).
+    var weights = Object.create(null), known = false;
+    for (var n = w.length + 1; n <= w.length + 1 + AHEAD; n++) {
+      var words = listOf(n);
+      if (!words) { continue; }
+      known = true;
+      for (var i = 0; i < words.length; i++) {
+        if (words[i].lastIndexOf(w, 0) === 0) { weights[words[i][w.length]] = (weights[words[i][w.length]] || 0) + 1; }
+      }
+    }
+    var letters = known ? Object.keys(weights) : ALPHABET.split("");
+    if (!known) { letters.forEach(function (letter, i) { weights[letter] = (ALPHABET.length - i) / ALPHABET.length; }); }
+    // Typo neighbours of some w + letter, then of each w + letter.
+    var near = [];
+    if (w.length + 1 >= min) {
+      [w.length, w.length + 1, w.length + 2].forEach(function (length) {
+        (listOf(length) || []).forEach(function (v) { if (nearExtension(w, v)) { near.push(v); } });
+      });
+    }
+    var priority = Object.create(null);
+    var want = function (term, weight) {
+      var path = self.shardPath(term);
+      if (path) { priority[path] = (priority[path] || 0) + weight; }
+    };
+    letters.forEach(function (letter) {
+      var next = w + letter, weight = weights[letter] || 1;
+      self.analyzer.groups(next, true).forEach(function (g) { g.texts.forEach(function (t) { want(t, weight); }); });
+      if (next.length >= min) {
+        near.forEach(function (v) { if (withinOneEdit(next, v)) { want(v, weight); } });
+      }
+    });
+    var shards = Object.keys(priority).sort(function (a, b) { return priority[b] - priority[a]; });
+    this.files.prefetch(lexicon.concat(shards));
   };
 
   Engine.prototype.plan = function (text) {
@@ -253,10 +501,10 @@
     var fields = this.m.fields;
     phrasings.forEach(function (p) {
       var words = a.groups(p[0], true).map(function (g) { return g.texts; });
-      parts.push({ boost: p[1], words: words, fields: fields, fuzzy: false });
+      parts.push({ boost: p[1], words: words, terms: words, fields: fields, fuzzy: false });
     });
     var fuzzy = this.fuzzyWords(text).map(function (w) { return [w]; });
-    parts.push({ boost: r.fuzzy_boost, words: fuzzy, fields: [r.fuzzy_field], fuzzy: true });
+    parts.push({ boost: r.fuzzy_boost, words: fuzzy, terms: null, fields: [r.fuzzy_field], fuzzy: true });
     return parts.filter(function (part) { return part.words.length > 0; });
   };
 
@@ -271,27 +519,24 @@
     return short.slice(i) === long.slice(i + 1);
   }
 
-  /* Expand the typo part's words to lexicon words one edit away (fetching first-letter lists). */
-  Engine.prototype.expandFuzzy = function (parts) {
+  /* Expand the typo part's words to lexicon words one edit away with the same first letter
+   * (ranking.near_words), from the word lists by first letter and length. */
+  Engine.prototype.expandFuzzy = function (parts, timing) {
     var self = this;
     return Promise.all(parts.map(function (part) {
       if (!part.fuzzy) { return part; }
       return Promise.all(part.words.map(function (word) {
-        var w = word[0], files = [w.length - 1, w.length, w.length + 1].map(function (n) {
-          return self.m.kata[w[0] + ":" + n];
-        }).filter(Boolean);
-        return Promise.all(files.map(function (file) { return self.fetchJSON(file); })).then(function (lists) {
-          var lexicon = [].concat.apply([], lists);
-          return lexicon.filter(function (other) { return withinOneEdit(w, other); }).sort();
+        var w = word[0];
+        return self.load(self.lexiconFiles(w[0], w.length - 1, w.length + 1), timing).then(function (lists) {
+          var started = clock.now(), lexicon = [].concat.apply([], lists);
+          var near = lexicon.filter(function (other) { return withinOneEdit(w, other); }).sort();
+          timing.add("score", started);
+          return near;
         });
-      })).then(function (expanded) {
-        return { boost: part.boost, words: part.words, terms: expanded, fields: part.fields, fuzzy: true };
+      })).then(function (terms) {
+        return { boost: part.boost, words: part.words, terms: terms, fields: part.fields, fuzzy: true };
       });
-    })).then(function (expandedParts) {
-      return expandedParts.map(function (part) {
-        return part.fuzzy ? part : { boost: part.boost, words: part.words, terms: part.words, fields: part.fields };
-      });
-    });
+    }));
   };
 
   Engine.prototype.shardOf = function (term) {
@@ -304,82 +549,94 @@
     return lo;
   };
 
-  Engine.prototype.loadTerms = function (parts) {
-    var self = this, wanted = Object.create(null);
+  Engine.prototype.shardPath = function (term) {
+    var shard = this.shardOf(term);
+    return shard < 0 ? null : "t/" + shard + ".json";
+  };
+
+  /* Load the postings shards of every term of `parts` (those with their terms known). */
+  Engine.prototype.loadTerms = function (parts, timing) {
+    var self = this, wanted = [];
     parts.forEach(function (part) {
-      part.terms.forEach(function (alternatives) {
+      (part.terms || []).forEach(function (alternatives) {
         alternatives.forEach(function (term) {
-          var shard = self.shardOf(term);
-          if (shard >= 0) { wanted[shard] = true; }
+          var path = self.shardPath(term);
+          if (path) { wanted.push(path); }
         });
       });
     });
-    return Promise.all(Object.keys(wanted).map(function (shard) {
-      return self.fetchJSON("t/" + shard + ".json").then(function (terms) {
-        Object.keys(terms).forEach(function (t) { self.terms[t] = terms[t]; });
-      });
-    }));
+    return this.load(unique(wanted), timing);
   };
 
+  /* A term's flat postings in `field`: [doc gap, frequency, field length, ...], or null. */
   Engine.prototype.postings = function (field, term) {
-    var entry = this.terms[term], flat = entry && entry[field];
-    if (!flat) { return []; }
-    var out = [], doc = 0;
-    for (var i = 0; i < flat.length; i += 3) {
-      doc += flat[i];
-      out.push([doc, flat[i + 1], flat[i + 2]]);
+    var path = this.shardPath(term), shard = path && this.files.decoded[path];
+    var entry = shard && shard[term];
+    return (entry && entry[field]) || null;
+  };
+
+  /* One word's scores, added into `word` (indexed by document); the documents it touched, in
+   * the order they were first met. Sums in the order of ranking._word_scores: fields, terms,
+   * postings, so every document adds the same numbers in the same order as Python. */
+  Engine.prototype.wordScores = function (part, terms, word, seen) {
+    var m = this.m, K1 = m.ranking.k1, B = m.ranking.b, touched = [];
+    for (var f = 0; f < part.fields.length; f++) {
+      var field = part.fields[f], boost = m.boosts[field] || 1.0, average = m.average_lengths[field];
+      for (var t = 0; t < terms.length; t++) {
+        var flat = this.postings(field, terms[t]);
+        if (!flat) { continue; }
+        var idf = Math.log(m.doc_count / (flat.length / 3 + 1)) + 1, doc = 0;
+        for (var i = 0; i < flat.length; i += 3) {
+          doc += flat[i];
+          var tf = flat[i + 1] * boost;
+          word[doc] += part.boost * (idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * flat[i + 2] / average))));
+          if (!seen[doc]) { seen[doc] = 1; touched.push(doc); }
+        }
+      }
     }
-    return out;
+    return touched;
   };
 
-  Engine.prototype.bm25 = function (idf, tf, length, average) {
-    var K1 = this.m.ranking.k1, B = this.m.ranking.b;
-    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)));
-  };
-
-  Engine.prototype.wordScores = function (part, terms) {
-    var scores = new Map(), self = this;
-    part.fields.forEach(function (field) {
-      var boost = self.m.boosts[field] || 1.0, average = self.m.average_lengths[field];
-      terms.forEach(function (term) {
-        var postings = self.postings(field, term);
-        var idf = Math.log(self.m.doc_count / (postings.length + 1)) + 1;
-        postings.forEach(function (p) {
-          var value = part.boost * self.bm25(idf, p[1] * boost, p[2], average);
-          scores.set(p[0], (scores.get(p[0]) || 0.0) + value);
-        });
-      });
-    });
-    return scores;
-  };
-
+  /* Every matched document and its score (ranking.score): {docs: [doc, ...], scores}. Sums are
+   * kept in arrays indexed by document, not maps: a common word at 10,000 entries touches
+   * thousands of documents per field. */
   Engine.prototype.score = function (parts) {
-    var totals = new Map(), self = this, C = this.m.ranking.coordination;
-    parts.forEach(function (part) {
-      var sums = new Map(), matched = new Map();
-      part.terms.forEach(function (terms) {
-        self.wordScores(part, terms).forEach(function (value, doc) {
-          sums.set(doc, (sums.get(doc) || 0.0) + value);
-          matched.set(doc, (matched.get(doc) || 0) + 1);
-        });
-      });
-      sums.forEach(function (value, doc) {
-        var coord = (1 - C) + C * matched.get(doc) / part.words.length;
-        totals.set(doc, (totals.get(doc) || 0.0) + coord * value);
-      });
-    });
-    return totals;
+    var n = this.m.doc_count, C = this.m.ranking.coordination;
+    var totals = new Float64Array(n), hit = new Uint8Array(n), docs = [];
+    var sums = new Float64Array(n), matched = new Int32Array(n), word = new Float64Array(n), seen = new Uint8Array(n);
+    for (var p = 0; p < parts.length; p++) {
+      var part = parts[p], inPart = [];
+      for (var w = 0; w < part.terms.length; w++) {
+        var touched = this.wordScores(part, part.terms[w], word, seen);
+        for (var i = 0; i < touched.length; i++) {
+          var doc = touched[i];
+          if (matched[doc] === 0) { inPart.push(doc); }
+          sums[doc] += word[doc];
+          matched[doc] += 1;
+          word[doc] = 0;
+          seen[doc] = 0;
+        }
+      }
+      for (var j = 0; j < inPart.length; j++) {
+        var d = inPart[j], coord = (1 - C) + C * matched[d] / part.words.length;
+        totals[d] += coord * sums[d];
+        if (!hit[d]) { hit[d] = 1; docs.push(d); }
+        sums[d] = 0;
+        matched[d] = 0;
+      }
+    }
+    return { docs: docs, scores: totals };
   };
 
   /* Documents allowed by the facet filters, or null when none is selected. */
-  Engine.prototype.allowed = function (filters) {
+  Engine.prototype.allowed = function (filters, timing) {
     var self = this, keys = Object.keys(filters).filter(function (k) { return filters[k]; });
     if (!keys.length) { return Promise.resolve(null); }
     return Promise.all(keys.map(function (key) {
       var file = self.m.facets.files[key];
       if (!file) { return new Set(); }
-      return self.fetchJSON(file).then(function (members) {
-        var set = new Set(), doc = 0;
+      return self.load([file], timing).then(function (loaded) {
+        var members = loaded[0], set = new Set(), doc = 0;
         (members[filters[key]] || []).forEach(function (gap) { doc += gap; set.add(doc); });
         return set;
       });
@@ -388,31 +645,65 @@
     });
   };
 
-  /* Ranked [{doc, score}] for a query (documents are numbered in slug order: ties by slug). */
-  Engine.prototype.search = function (text, filters) {
-    var self = this, parts = this.plan(text), expanded;
-    return this.expandFuzzy(parts).then(function (result) {
-      expanded = result;
-      return Promise.all([self.loadTerms(expanded), self.allowed(filters || {})]);
-    }).then(function (loaded) {
-      var allowed = loaded[1], ranked = [];
-      self.score(expanded).forEach(function (value, doc) {
-        if (!allowed || allowed.has(doc)) { ranked.push({ doc: doc, score: value }); }
+  /* The `limit` best of `docs` by descending score, ties by document (slug order), as
+   * [{doc, score}]: one pass keeping a short sorted list, not a sort of every match (a
+   * common word matches thousands of entries at 10,000). */
+  function best(docs, scores, allowed, limit) {
+    var top = [];
+    docs.forEach(function (doc) {
+      if (allowed && !allowed.has(doc)) { return; }
+      var score = scores[doc], at = top.length;
+      if (at === limit && (score < top[at - 1].score || (score === top[at - 1].score && doc > top[at - 1].doc))) {
+        return;
+      }
+      while (at > 0 && (top[at - 1].score < score || (top[at - 1].score === score && top[at - 1].doc > doc))) { at--; }
+      top.splice(at, 0, { doc: doc, score: score });
+      if (top.length > limit) { top.pop(); }
+    });
+    return top;
+  }
+
+  /* A query's results: {total, hits: the `limit` best [{doc, score}], highlight}. Documents
+   * are numbered in slug order, so ties go by slug. The shards of the query's own terms are
+   * asked for at once, beside the typo words; the shards of the typo part's terms once those
+   * are known (usually the same shards). */
+  Engine.prototype.search = function (text, filters, timing, limit) {
+    timing = timing || UNTIMED;
+    var self = this, started = clock.now(), parts = this.plan(text);
+    timing.add("score", started);
+    // With the query's own terms, the shard where each typo word sorts: the word itself and
+    // its neighbours that differ late in the word are there, so the typo part seldom needs a
+    // second round trip once its word lists are in.
+    var typo = parts.filter(function (part) { return part.fuzzy; }).map(function (part) {
+      return { terms: part.words };
+    });
+    var exact = this.loadTerms(parts.concat(typo), timing);
+    var expanded = this.expandFuzzy(parts, timing).then(function (result) {
+      return self.loadTerms(result.filter(function (part) { return part.fuzzy; }), timing).then(function () {
+        return result;
       });
-      ranked.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    });
+    return Promise.all([expanded, exact, this.allowed(filters || {}, timing)]).then(function (loaded) {
+      var all = loaded[0], allowed = loaded[2], scoring = clock.now();
+      var scored = self.score(all), total = scored.docs.length;
+      if (allowed) { total = scored.docs.filter(function (doc) { return allowed.has(doc); }).length; }
+      var hits = best(scored.docs, scored.scores, allowed, limit || SHOWN);
       var highlight = Object.create(null);
-      expanded.forEach(function (part) {
+      all.forEach(function (part) {
         part.terms.forEach(function (terms) { terms.forEach(function (t) { highlight[t] = true; }); });
       });
-      return { hits: ranked, highlight: highlight };
+      timing.add("score", scoring);
+      return { total: total, hits: hits, highlight: highlight };
     });
   };
 
-  Engine.prototype.documents = function (docs) {
+  /* The stored fields of `docs`, in order. */
+  Engine.prototype.documents = function (docs, timing) {
     var self = this, per = this.m.docs.per_file;
-    return Promise.all(docs.map(function (doc) {
-      return self.fetchJSON("d/" + Math.floor(doc / per) + ".json").then(function (list) { return list[doc % per]; });
-    }));
+    var paths = docs.map(function (doc) { return "d/" + Math.floor(doc / per) + ".json"; });
+    return this.load(unique(paths), timing).then(function () {
+      return docs.map(function (doc, i) { return self.files.decoded[paths[i]][doc % per]; });
+    });
   };
 
   // --- The page ---------------------------------------------------------------------------
@@ -428,13 +719,20 @@
   var more = document.getElementById(form.getAttribute("data-more") || "cari-semua");
   if (!status || !list) { return; }
   var FACETS = ["unit", "bidang", "jenis", "tahun", "instansi"];
-  var SHOWN = Number(form.getAttribute("data-shown")) || 20;
+  // How many results the page lists (the engine's SHOWN unless the form says: 5 on the home page).
+  SHOWN = Number(form.getAttribute("data-shown")) || SHOWN;
   var LIVE = form.hasAttribute("data-live");
-  var PAUSE = 150;  // ms without a keystroke before a live search runs: one search per pause, not per key
+  var PAUSE = 150;  // ms without a keystroke before the home page's live search runs: one per pause
+  // Shown as soon as their documents are in; the rest follow at once after a submit, or
+  // once typing pauses (PAUSE_MS), so that keys do not queue behind requests for results
+  // below the first screen.
+  var FIRST = 5;
+  var PAUSE_MS = 250;
   var manifestUrl = form.getAttribute("data-manifest");
   var root = form.getAttribute("data-root") || "../";
   var base = manifestUrl.slice(0, manifestUrl.lastIndexOf("/") + 1);
   var sequence = 0;
+  var current = null; // urlOf the state last run: typing that changes nothing runs nothing
 
   var ready = fetch(manifestUrl).then(function (response) {
     if (!response.ok) { throw new Error("manifest: " + response.status); }
@@ -505,8 +803,9 @@
     return el("p", parts.join(" · "), "meta");
   }
 
-  function render(engine, state, result, docs) {
-    list.replaceChildren();
+  /* The list items of `docs`, built off the page: the page lays them out once. */
+  function items(engine, result, docs) {
+    var fragment = document.createDocumentFragment();
     docs.forEach(function (doc) {
       var li = el("li"), h = el("h2"), a = el("a", doc.title);
       a.href = root + doc.url;
@@ -514,14 +813,19 @@
       li.appendChild(h);
       li.appendChild(snippet(engine, doc.summary, result.highlight));
       li.appendChild(meta(engine, doc));
-      list.appendChild(li);
+      fragment.appendChild(li);
     });
-    var n = result.hits.length, filtered = FACETS.some(function (k) { return state.filters[k]; });
+    return fragment;
+  }
+
+  function render(engine, state, result, docs) {
+    list.replaceChildren(items(engine, result, docs));
+    var n = result.total, filtered = FACETS.some(function (k) { return state.filters[k]; });
     var text = n ? n + " hasil untuk “" + state.q + "”" : "Tidak ada hasil untuk “" + state.q + "”";
     if (filtered) { text += " dengan saringan terpilih"; }
-    if (n > docs.length) { text += "; " + docs.length + " teratas ditampilkan"; }
+    if (n > SHOWN) { text += "; " + SHOWN + " teratas ditampilkan"; }
     status.textContent = text + ".";
-    showMore(n > docs.length ? state : null);
+    showMore(n > SHOWN ? state : null);
   }
 
   /* The link to every result on cari/ (the home page's), for `state`, or hidden (null). */
@@ -531,19 +835,45 @@
     if (state) { more.querySelector("a").href = form.action + "?" + new URLSearchParams({ q: state.q }); }
   }
 
-  function run(state) {
+  /* The rest of the list after the first results: at once, or after a pause in typing. */
+  function rest(engine, result, docs, mine, typed) {
+    var pause = new Promise(function (resolve) { setTimeout(resolve, typed ? PAUSE_MS : 0); });
+    return pause.then(function () {
+      if (mine !== sequence) { return undefined; }
+      return engine.documents(docs).then(function (found) {
+        if (mine === sequence) { list.appendChild(items(engine, result, found)); }
+      });
+    });
+  }
+
+  /* Show the results of `state`; those of an earlier call still on their way are dropped.
+   * `typed`: run by a key in the search box (see FIRST). */
+  function run(state, typed) {
     var mine = ++sequence;
+    current = urlOf(state);
     if (!state.q) {
       list.replaceChildren();
       status.textContent = "";
       showMore(null);
       return Promise.resolve();
     }
+    var timing = new Timing(state.q);
     return ready.then(function (engine) {
-      return engine.search(state.q, state.filters).then(function (result) {
-        var top = result.hits.slice(0, SHOWN).map(function (h) { return h.doc; });
-        return engine.documents(top).then(function (docs) {
-          if (mine === sequence) { render(engine, state, result, docs); }
+      timing.add("fetch", timing.start); // the manifest, when the query came before it
+      return engine.search(state.q, state.filters, timing).then(function (result) {
+        var top = result.hits.map(function (h) { return h.doc; });
+        return engine.documents(top.slice(0, FIRST), timing).then(function (docs) {
+          if (mine !== sequence) { return undefined; }
+          var started = clock.now();
+          render(engine, state, result, docs);
+          timing.add("render", started);
+          timing.record();
+          // While a word is typed, fetch what the next key needs (after this paint; also when
+          // the next key came first: what this key needs, that one may need too).
+          if (typed && !/\s$/.test(form.elements.q.value)) {
+            setTimeout(function () { engine.anticipate(state.q); }, 0);
+          }
+          return top.length > FIRST ? rest(engine, result, top.slice(FIRST), mine, typed) : undefined;
         });
       });
     }).catch(function () {
@@ -561,13 +891,18 @@
   }
 
   form.addEventListener("submit", submit);
-  if (LIVE) {
-    var timer = 0;
-    form.elements.q.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () { run(stateFromForm()); }, PAUSE);
-    });
-  }
+  /* Results as you type; the address changes only on submit, so history keeps whole queries.
+   * On the home page (LIVE), one search per pause in typing, so its status line is announced once. */
+  var timer = 0;
+  form.elements.q.addEventListener("input", function () {
+    var state = stateFromForm();
+    if (urlOf(state) === current) { return; }
+    if (!LIVE) { run(state, true); return; }
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { run(stateFromForm(), true); }, PAUSE);
+  });
+  // Warm the index once the page is idle (or as soon as the search box is focused).
+  form.elements.q.addEventListener("focus", function () { ready.then(function (engine) { engine.warm(); }); });
   FACETS.forEach(function (key) {
     if (form.elements[key]) { form.elements[key].addEventListener("change", function () { submit(); }); }
   });
@@ -580,15 +915,22 @@
   var initial = stateFromUrl();
   fillForm(initial);
   var done = run(initial);
+  var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 50); };
+  var warmed = ready.then(function (engine) {
+    return done.then(function () {
+      return new Promise(function (resolve) { idle(function () { resolve(engine.warm()); }); });
+    });
+  }).catch(function () { /* no manifest: the status already says so */ });
 
   /* For tests and curious readers: the same analyzer and ranking the page uses. */
   window.KatalogCari = {
     ready: ready.then(function () { return done; }),
+    warmed: warmed, // the page's idle prefetch is in
     analyse: function (text) { return ready.then(function (engine) { return engine.analyzer.analyse(text); }); },
     search: function (text, filters, limit) {
       return ready.then(function (engine) {
-        return engine.search(text, filters || {}).then(function (result) {
-          var top = result.hits.slice(0, limit || 10);
+        return engine.search(text, filters || {}, UNTIMED, limit || 10).then(function (result) {
+          var top = result.hits;
           return engine.documents(top.map(function (h) { return h.doc; })).then(function (docs) {
             return docs.map(function (doc, i) { return { slug: doc.slug, score: top[i].score }; });
           });
