@@ -6,7 +6,9 @@ when gzip does not make it smaller (Pagefind's files are already compressed). On
 search needs is counted, on both sides alike: scripts, WebAssembly, the index, its shards
 and fragments, manifests. The HTML page itself, stylesheets, images and fonts are excluded.
 
-- **katalog**: ``/cari/?q=...`` of the built site, until the first result link is shown;
+- **katalog**: ``/cari/?q=...`` of the built site, until the first result link is shown:
+  the responses to requests that started before it was (the page goes on to fetch the rest
+  of its list, then its warm bundles when idle; `idle_download` counts those);
 - **Pagefind**: a copy of the same site indexed by Pagefind (innovation pages only, as in
   ``bench/search_quality.py``), an empty probe page, ``pagefind.search(q)`` and the first
   result's ``data()`` (the fragment a result list needs to show a title).
@@ -49,6 +51,18 @@ SYNTHETIC_QUERIES = (
 )
 COUNTED_TYPES = frozenset({"script", "fetch", "xhr", "other"})  # not document, stylesheet, image, font
 FIRST_RESULT = "#cari-hasil a[href*='inovasi/']"  # the search page's first result link
+# Installed before the page's scripts: when the first result link appears (page time).
+FIRST_RESULT_TIME = """document.addEventListener("DOMContentLoaded", () => {
+  const list = document.getElementById("cari-hasil");
+  if (!list) { return; }
+  new MutationObserver((records, observer) => {
+    if (!list.querySelector("a[href*='inovasi/']")) { return; }
+    window.__firstResult = performance.now();
+    observer.disconnect();
+  }).observe(list, { childList: true, subtree: true });
+});"""
+STARTED_BEFORE = """() => performance.getEntriesByType("resource")
+  .filter((entry) => entry.startTime < window.__firstResult).map((entry) => entry.name)"""
 TIMEOUT_MS = 60_000
 PAGEFIND_FIRST = """async (query) => {
   const pagefind = await import("/pagefind/pagefind.js");
@@ -72,16 +86,23 @@ def compressed_size(body: bytes) -> int:
 
 
 def measure(browser: Any, visit: Callable[[Any], object]) -> Download:
-    """Run `visit(page)` in a fresh context and add up the counted responses it caused."""
+    """Run `visit(page)` in a fresh context and add up the counted responses it caused (when
+    it returns a set of URLs, only the responses to those)."""
     context = browser.new_context()
     page = context.new_page()
     responses: list[Any] = []
     page.on("response", lambda response: responses.append(response))
     try:
-        if visit(page) is None:
+        visited = visit(page)
+        if visited is None:
             msg = "kueri tanpa hasil: pilih kueri yang representatif"
             raise RuntimeError(msg)
-        counted = [r for r in responses if r.request.resource_type in COUNTED_TYPES and r.ok]
+        only = visited if isinstance(visited, set) else None
+        counted = [
+            r
+            for r in responses
+            if r.request.resource_type in COUNTED_TYPES and r.ok and (only is None or r.url in only)
+        ]
         total = sum(compressed_size(r.body()) for r in counted)
         return Download(total, [r.url for r in counted])
     finally:
@@ -89,13 +110,33 @@ def measure(browser: Any, visit: Callable[[Any], object]) -> Download:
 
 
 def ours(base: str, query: str) -> Callable[[Any], object]:
-    """Open the search page with `?q=` and wait for the first result link."""
+    """Open the search page with `?q=` and wait for the first result link; the URLs of the
+    requests that started before it was shown."""
 
     def visit(page: Any) -> object:
+        page.add_init_script(FIRST_RESULT_TIME)
         page.goto(f"{base}/cari/?q={quote(query)}")
-        return page.wait_for_selector(FIRST_RESULT, timeout=TIMEOUT_MS)
+        page.wait_for_selector(FIRST_RESULT, timeout=TIMEOUT_MS)
+        return set(page.evaluate(STARTED_BEFORE))
 
     return visit
+
+
+def idle(base: str) -> Callable[[Any], object]:
+    """Open the search page without a query and wait until its warm bundles are in."""
+
+    def visit(page: Any) -> object:
+        page.goto(f"{base}/cari/")
+        page.evaluate("window.KatalogCari.warmed")
+        return True
+
+    return visit
+
+
+def idle_download(site: Path) -> Download:
+    """What opening ``cari/`` and leaving it idle downloads: script, manifest, warm bundles."""
+    with serve(site) as base, chromium() as browser:
+        return measure(browser, idle(base))
 
 
 def pagefind(base: str, query: str) -> Callable[[Any], object]:

@@ -18,10 +18,11 @@ import yaml
 from playwright.sync_api import expect
 
 from katalog.search import browserindex
+from katalog.search.index import open_index
 from katalog.search.query import search
 from katalog.tools.browser import serving
 
-from .test_client_search import INDEX, SAVE_DATA, open_search, results
+from .test_client_search import INDEX, SAVE_DATA, _expected_shards, open_search, results
 
 PARITY = yaml.safe_load((Path(__file__).parent / "search_parity_queries.yaml").read_text(encoding="utf-8"))
 FACETS = ("unit", "bidang", "jenis", "tahun")
@@ -31,14 +32,14 @@ STATUS_LOG = """document.addEventListener("DOMContentLoaded", () => {
   new MutationObserver(() => { if (status.textContent) { log.push(status.textContent); } })
     .observe(status, { childList: true, characterData: true, subtree: true });
 });"""
-# Answers to index requests made while `window.__slow` is set arrive `delay` ms late; the
+# Answers to requests for the index files in `window.__slow` arrive `delay` ms late; the
 # time each late answer was handed over is kept in `window.__late`.
 SLOW_ANSWERS = """(() => {
   const realFetch = window.fetch.bind(window), delay = 1500;
-  window.__slow = true;
+  window.__slow = [];
   window.__late = [];
   window.fetch = (input, init) => {
-    const slow = window.__slow && String(input).includes("/cari/indeks/") && !String(input).includes("manifest");
+    const slow = window.__slow.some((file) => String(input).includes("/cari/indeks/" + file + "?"));
     const answer = realFetch(input, init);
     if (!slow) { return answer; }
     return answer.then((response) => new Promise((resolve) => setTimeout(() => {
@@ -116,6 +117,30 @@ def test_warm_bundles_stay_within_the_budget_in_order(
     assert only == [first]  # the typo words fit exactly; the documents no longer do
 
 
+def test_typo_word_files_hold_every_lexicon_word_around_their_length(real_site: Path) -> None:
+    folder = real_site / INDEX
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    with open_index(real_site.parent / ".katalog-whoosh").searcher() as searcher:
+        lexicon = {word.decode() if isinstance(word, bytes) else word for word in searcher.lexicon("kata")}
+    by_kind: dict[tuple[str, int], set[str]] = {}
+    for word in lexicon:
+        by_kind.setdefault((word[0], len(word)), set()).add(word)
+    for key, path in manifest["kata"].items():
+        letter, length = key.split(":")
+        lists = json.loads((folder / path).read_text(encoding="utf-8"))
+        expected = {
+            str(n): sorted(by_kind[letter, n])
+            for n in range(int(length) - 1, int(length) + 2)
+            if (letter, n) in by_kind
+        }
+        assert lists == expected, key
+    lengths = {n for _, n in by_kind}
+    assert {f"{w[0]}:{len(w)}" for w in lexicon if len(w) >= 5} <= set(
+        manifest["kata"]
+    )  # every typo word's file
+    assert max(lengths) > 5
+
+
 # --- Chromium ------------------------------------------------------------------------------
 
 
@@ -144,16 +169,22 @@ def test_after_the_idle_prefetch_queries_download_nothing_and_rank_the_same(
 
 
 def test_a_late_answer_to_an_earlier_key_never_replaces_later_results(
-    browser: Any, served: str, index_dir: Path
+    browser: Any, served: str, real_site: Path, index_dir: Path
 ) -> None:
+    manifest = json.loads((real_site / INDEX / "manifest.json").read_text(encoding="utf-8"))
+    # The shards only the earlier query needs answer late (a shared one would hold both back).
+    slow = _expected_shards(index_dir, manifest, "pengaduan") - _expected_shards(
+        index_dir, manifest, "simpel"
+    )
+    assert slow
     page = browser.new_page()
     page.add_init_script(SAVE_DATA)  # every key fetches what it needs
     page.add_init_script(SLOW_ANSWERS)
     page.add_init_script(STATUS_LOG)
     page.goto(f"{served}/cari/")
     page.evaluate("window.KatalogCari.ready")
-    page.fill("#cari-q", "pengaduan")  # its files answer 1.5 s late
-    page.evaluate("window.__slow = false")
+    page.evaluate("files => { window.__slow = files; }", sorted(slow))
+    page.fill("#cari-q", "pengaduan")  # its own shards answer 1.5 s late
     page.fill("#cari-q", "simpel")
     expected = [hit.slug for hit in search(index_dir, "simpel", limit=20)]
     expect(page.locator("#cari-hasil li")).to_have_count(len(expected))

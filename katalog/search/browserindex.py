@@ -11,8 +11,9 @@ Written at build time right after the Whoosh index is updated, into ``output/car
   shards. A term maps field -> flat ``[doc gap, frequency, field length, ...]``.
   Shards are ranges of the sorted term list: their boundaries are term prefixes, and a
   frequent term gets a shard of its own.
-- ``k/*.json`` — the unstemmed words of field ``kata`` by first letter and length, for
-  typo matching; while a word is typed, the browser fetches the lengths it will need a few
+- ``k/*.json`` — the unstemmed words of field ``kata`` a word of one first letter and
+  length may be one edit from (length -> sorted words, for the length and its two
+  neighbours), for typo matching; while a word is typed, the browser fetches them a few
   keys ahead.
 - ``d/*.json`` — stored fields for result lists, `DOCS_PER_SHARD` documents per file, or
   all of them in one file when they are small (`DOCS_ONE_FILE_BYTES`).
@@ -185,16 +186,27 @@ def _shards(pieces: dict[str, str], files: _Files) -> list[str]:
 
 
 def _kata_words(kata: list[str], files: _Files) -> dict[str, str]:
-    """ "<first letter>:<length>" -> file listing the typo field's words of that kind, sorted.
+    """ "<first letter>:<length>" -> file of the typo field's words a query word of that
+    letter and length may be one edit from: ``{length: sorted words}`` for the length and
+    the lengths one shorter and one longer.
 
-    Split by length too because a word one edit away is at most one letter longer or
-    shorter: a query word needs three small lists, not its whole letter (at 10,000 entries
-    a letter is up to 40 KB gzipped), and the browser fetches them a few keys ahead.
+    By length because a word one edit away is at most one letter longer or shorter: a query
+    word needs a few small lists, not its whole letter (at 10,000 entries a letter is up to
+    40 KB gzipped); the three in one file because a query then asks for one file a word, not
+    three. Each list is written in three files; gzip finds the repeats of neighbouring files
+    in a warm bundle. Files start at length FUZZY_MIN_LENGTH - 2: the browser reads which
+    letters follow a word being typed from the lengths just above it (`cari.js` anticipate).
     """
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, dict[int, list[str]]] = {}
     for term in sorted(kata):
-        groups.setdefault(f"{term[0]}:{len(term)}", []).append(term)
-    return {key: files.write("k", dumps(words)) for key, words in groups.items()}
+        groups.setdefault(term[0], {}).setdefault(len(term), []).append(term)
+    written = {}
+    for letter, by_length in groups.items():
+        for length in range(ranking.FUZZY_MIN_LENGTH - 2, max(by_length) + 2):
+            near = {str(n): by_length[n] for n in (length - 1, length, length + 1) if n in by_length}
+            if near:
+                written[f"{letter}:{length}"] = files.write("k", dumps(near))
+    return written
 
 
 def facet_labels(taxonomy: Taxonomy, agencies: Mapping[str, str] | None = None) -> dict[str, dict[str, str]]:

@@ -405,15 +405,18 @@
     return unique(words).filter(function (w) { return w.length >= min && w.indexOf("-") === -1; }).sort();
   };
 
-  /* The typo word lists a word of `length` letters starting with `letter` needs (one edit:
-   * one letter shorter or longer). */
-  Engine.prototype.lexiconFiles = function (letter, from, to) {
-    var files = [];
-    for (var n = from; n <= to; n++) {
-      var file = this.m.kata[letter + ":" + n];
-      if (file) { files.push(file); }
-    }
-    return files;
+  /* The typo words a word of `length` letters starting with `letter` may be one edit from:
+   * the file of its lists by length (its own, one shorter, one longer), or null. */
+  Engine.prototype.lexiconFile = function (letter, length) {
+    return this.m.kata[letter + ":" + length] || null;
+  };
+
+  /* Those words, from a file already in (else none): all of them, or those of `length`. */
+  Engine.prototype.lexicon = function (letter, around, length) {
+    var byLength = this.files.decoded[this.lexiconFile(letter, around)];
+    if (!byLength) { return []; }
+    if (length !== undefined) { return byLength[length] || []; }
+    return [].concat(byLength[around - 1] || [], byLength[around] || [], byLength[around + 1] || []);
   };
 
   /* Is `v` one edit from `w` + some letter? (withinOneEdit(w + c, v) for any c, in one pass.) */
@@ -440,7 +443,7 @@
   // Letters by how often they occur in Indonesian text: the order of guesses about the next
   // key before the lexicon's word lists say which letters can follow.
   var ALPHABET = "anieurtkmsdlgpbhyojcwfvzqx";
-  var AHEAD = 3; // typo word lists fetched this many letters ahead of the word typed
+  var AHEAD = 3; // typo word files fetched this many letters ahead of the word typed
 
   /* Fetch now, without waiting, what the next key will need. While a word w is typed, the
    * next key makes it w + a letter: the postings shards of the stems of each such word and of
@@ -455,28 +458,25 @@
     if (!last || last.index + last[0].length !== text.length) { return; }
     var w = last[0].toLowerCase();
     if (HYPHEN.test(w) || savingData()) { return; }
-    var self = this, min = this.m.ranking.fuzzy_min_length, decoded = this.files.decoded;
-    var lexicon = this.lexiconFiles(w[0], Math.max(min - 1, w.length - 1), w.length + 1 + AHEAD);
-    var listOf = function (n) { return decoded[self.m.kata[w[0] + ":" + n]]; };
-    // How many lexicon words continue w with each letter (from the lists already in).
-    var weights = Object.create(null), known = false;
-    for (var n = w.length + 1; n <= w.length + 1 + AHEAD; n++) {
-      var words = listOf(n);
-      if (!words) { continue; }
-      known = true;
-      for (var i = 0; i < words.length; i++) {
-        if (words[i].lastIndexOf(w, 0) === 0) { weights[words[i][w.length]] = (weights[words[i][w.length]] || 0) + 1; }
-      }
+    var self = this, min = this.m.ranking.fuzzy_min_length, lexicon = [];
+    for (var ahead = 1; ahead <= AHEAD; ahead++) {
+      var file = this.lexiconFile(w[0], w.length + ahead);
+      if (file) { lexicon.push(file); }
     }
+    // How many lexicon words continue w with each letter (from the lists already in: the
+    // file around two letters more holds the words one to three letters longer).
+    var weights = Object.create(null), longer = this.lexicon(w[0], w.length + 2);
+    var known = Boolean(this.files.decoded[this.lexiconFile(w[0], w.length + 2)]);
+    for (var i = 0; i < longer.length; i++) {
+      if (longer[i].lastIndexOf(w, 0) === 0) { weights[longer[i][w.length]] = (weights[longer[i][w.length]] || 0) + 1; }
+    }
+    known = known && Object.keys(weights).length > 0;
     var letters = known ? Object.keys(weights) : ALPHABET.split("");
     if (!known) { letters.forEach(function (letter, i) { weights[letter] = (ALPHABET.length - i) / ALPHABET.length; }); }
-    // Typo neighbours of some w + letter, then of each w + letter.
-    var near = [];
-    if (w.length + 1 >= min) {
-      [w.length, w.length + 1, w.length + 2].forEach(function (length) {
-        (listOf(length) || []).forEach(function (v) { if (nearExtension(w, v)) { near.push(v); } });
-      });
-    }
+    // Typo neighbours of some w + letter (lengths |w| to |w| + 2), then of each w + letter.
+    var near = w.length + 1 >= min ? this.lexicon(w[0], w.length + 1).filter(function (v) {
+      return nearExtension(w, v);
+    }) : [];
     var priority = Object.create(null);
     var want = function (term, weight) {
       var path = self.shardPath(term);
@@ -526,9 +526,9 @@
     return Promise.all(parts.map(function (part) {
       if (!part.fuzzy) { return part; }
       return Promise.all(part.words.map(function (word) {
-        var w = word[0];
-        return self.load(self.lexiconFiles(w[0], w.length - 1, w.length + 1), timing).then(function (lists) {
-          var started = clock.now(), lexicon = [].concat.apply([], lists);
+        var w = word[0], file = self.lexiconFile(w[0], w.length);
+        return self.load(file ? [file] : [], timing).then(function () {
+          var started = clock.now(), lexicon = self.lexicon(w[0], w.length);
           var near = lexicon.filter(function (other) { return withinOneEdit(w, other); }).sort();
           timing.add("score", started);
           return near;
@@ -697,6 +697,12 @@
     });
   };
 
+  /* When every document is in one file, any query with a result needs it: ask for it now,
+   * beside the query's shards, instead of after them. */
+  Engine.prototype.expectDocuments = function () {
+    if (this.m.docs.files === 1) { this.load(["d/0.json"]).catch(function () { /* asked again when needed */ }); }
+  };
+
   /* The stored fields of `docs`, in order. */
   Engine.prototype.documents = function (docs, timing) {
     var self = this, per = this.m.docs.per_file;
@@ -860,6 +866,7 @@
     var timing = new Timing(state.q);
     return ready.then(function (engine) {
       timing.add("fetch", timing.start); // the manifest, when the query came before it
+      engine.expectDocuments();
       return engine.search(state.q, state.filters, timing).then(function (result) {
         var top = result.hits.map(function (h) { return h.doc; });
         return engine.documents(top.slice(0, FIRST), timing).then(function (docs) {
