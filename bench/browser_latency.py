@@ -51,13 +51,16 @@ OURS_PROBE = """(() => {
       }
     }
   }).observe({ type: "measure", buffered: true });
-  document.addEventListener("DOMContentLoaded", () => {
+  // Watched from the moment the parser inserts it: on cari/ the script runs before
+  // DOMContentLoaded, and a query without results can be shown before that.
+  const watch = (status) => new MutationObserver(() => {
+    if (status.textContent) { probe.shown.push([performance.now(), status.textContent]); }
+  }).observe(status, { childList: true, characterData: true, subtree: true });
+  const inserted = new MutationObserver(() => {
     const status = document.getElementById("cari-status");
-    if (!status) { return; }
-    new MutationObserver(() => {
-      if (status.textContent) { probe.shown.push([performance.now(), status.textContent]); }
-    }).observe(status, { childList: true, characterData: true, subtree: true });
+    if (status) { inserted.disconnect(); watch(status); }
   });
+  inserted.observe(document, { childList: true, subtree: true });
 })();"""
 # Polls in the page (wait_for_function would evaluate a string, which the site's CSP
 # forbids) until the status shows `query` after the last key, and its measures are in.

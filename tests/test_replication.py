@@ -185,6 +185,11 @@ def test_comparison_table_shows_both_innovations_side_by_side(browser, served: s
     table = page.locator("#hasil table.compare")
     table.wait_for(timeout=10_000)
     assert table.locator("caption").inner_text() == "Perbandingan 2 inovasi"
+    # Its scroll box is a named region the keyboard reaches (axe: scrollable-region-focusable).
+    scroll = page.locator("#hasil .table-scroll")
+    assert scroll.get_attribute("role") == "region"
+    assert scroll.get_attribute("tabindex") == "0"
+    assert scroll.get_attribute("aria-label") == "Perbandingan 2 inovasi"
     assert table.locator("thead th[scope=col]").all_inner_texts() == ["SIMPEL", "ISTURA"]
     rows = table.locator("tbody tr")
     assert rows.locator("th[scope=row]").all_inner_texts() == [

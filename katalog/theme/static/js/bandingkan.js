@@ -49,7 +49,8 @@
   function render(data, chosen, root) {
     var table = el("table");
     table.className = "compare";
-    table.appendChild(el("caption", "Perbandingan " + chosen.length + " inovasi"));
+    var caption = "Perbandingan " + chosen.length + " inovasi";
+    table.appendChild(el("caption", caption));
     var head = el("thead");
     var row = el("tr");
     var corner = el("td");
@@ -74,8 +75,13 @@
       body.appendChild(tr);
     });
     table.appendChild(body);
+    // Scrolls sideways on a phone: a named region the keyboard can reach and scroll, as the
+    // build's own wide tables (katalog/site/tables.py).
     var wrap = el("div");
     wrap.className = "table-scroll";
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("aria-label", caption);
     wrap.appendChild(table);
     result.replaceChildren(wrap);
   }
