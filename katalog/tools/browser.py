@@ -8,6 +8,7 @@ The flags keep Chromium from calling home, which a closed network refuses noisil
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +60,15 @@ class _PlainHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A browser that closes a page drops the requests still under way (prefetches, warm
+    bundles): their broken pipes are expected, not tracebacks for the test's output."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serving(folder: Path, security_headers: bool = True) -> Iterator[str]:
     """Serve `folder` on a free 127.0.0.1 port; yields the base URL (no trailing slash).
@@ -67,7 +77,7 @@ def serving(folder: Path, security_headers: bool = True) -> Iterator[str]:
     sent, so a page that works here also works when published.
     """
     handler = SiteHandler if security_headers else _PlainHandler
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
