@@ -70,6 +70,11 @@ def test_search_page_is_a_plain_form_with_an_external_script(real_site: Path) ->
     assert '<form class="search-form" method="get" action="../cari/" role="search"' in html
     assert '<label for="cari-q">Kata pencarian</label>' in html
     assert '<input type="search" id="cari-q" name="q"' in html
+    # The filters are folded in a disclosure named by its summary (cari.js opens it for a filter).
+    assert (
+        '<details class="search-filters-toggle">\n  <summary id="cari-saring">Saring hasil</summary>' in html
+    )
+    assert '<fieldset class="search-filters" aria-labelledby="cari-saring">' in html
     assert '<select id="cari-unit" name="unit">' in html
     assert '<option value="biro-ktln">Biro KTLN (' in html
     assert '<select id="cari-tahun" name="tahun">' in html
@@ -136,11 +141,25 @@ def test_facet_filters_combine_with_the_query_and_live_in_the_url(browser: Any, 
     page = open_search(browser, f"{served}/cari/?q=aplikasi&jenis=digitalisasi&tahun=2018")
     assert sorted(results(page)) == ["c-mantap", "c-skip", "simpel-mobile"]
     assert page.input_value("#cari-jenis") == "digitalisasi"
+    assert page.locator("details.search-filters-toggle").get_attribute("open") == ""  # a filter: shown
     assert page.inner_text("#cari-status") == "3 hasil untuk “aplikasi” dengan saringan terpilih."
     page.select_option("#cari-bidang", "keuangan")
     expect(page).to_have_url(re.compile(r"bidang=keuangan"))
     expect(page.locator("#cari-hasil li")).to_have_count(1)
     assert results(page) == ["c-mantap"]
+
+
+def test_the_filters_stay_folded_until_asked_for_and_open_by_keyboard(browser: Any, served: str) -> None:
+    page = open_search(browser, f"{served}/cari/?q=aplikasi")
+    assert page.locator("details.search-filters-toggle").get_attribute("open") is None
+    assert not page.is_visible("#cari-unit")
+    page.focus("#cari-saring")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#cari-unit")
+    page.select_option("#cari-jenis", "digitalisasi")
+    expect(page).to_have_url(re.compile(r"jenis=digitalisasi"))
+    assert page.inner_text("#cari-status").endswith("dengan saringan terpilih.")
+    page.close()
 
 
 def test_typing_and_back_forward_keep_the_url_and_results_in_step(browser: Any, served: str) -> None:

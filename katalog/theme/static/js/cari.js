@@ -767,12 +767,17 @@
 
   function fillForm(state) {
     form.elements.q.value = state.q;
+    var filtered = false;
     FACETS.forEach(function (key) {
       var select = form.elements[key];
       if (!select) { return; }
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === state.filters[key]; });
       select.value = known ? state.filters[key] : "";
+      filtered = filtered || Boolean(select.value);
     });
+    // The filters are folded away (cari.html) unless the address holds one: then they show.
+    var toggle = form.querySelector("details.search-filters-toggle");
+    if (toggle && filtered) { toggle.open = true; }
   }
 
   function urlOf(state) {
