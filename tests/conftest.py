@@ -17,6 +17,25 @@ FIXTURES = ROOT / "tests" / "fixtures"
 TAXONOMY = ROOT / "content" / "taxonomy.yaml"
 
 
+# An entry still being written (status: draft), its title and a tag that no other entry
+# has: what must never appear in anything published (pages, feeds, data, the Majalah).
+DRAFT = """---
+title: Layanan Rahasia Baru
+summary: Entri yang masih disusun redaksi dan belum boleh terbit.
+unit: Biro Hubungan Masyarakat
+category: null
+kind: [digitalisasi]
+year: 2024
+status: draft
+tags: [rahasiadraf]
+sources:
+  - https://example.org/draf
+---
+Uraian sementara tentang rahasiadraf.
+"""
+DRAFT_TITLE = "Layanan Rahasia Baru"
+
+
 @pytest.fixture(autouse=True)
 def _in_project_root() -> Iterator[None]:
     """Run every test from the project root, where the CLI and settings expect to be."""
@@ -70,6 +89,22 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("real-site") / "output"
     build_site(ROOT / "content", output)
     return output
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(real_site: Path) -> Path:
+    """The Whoosh index of `real_site` (what `katalog search` reads for it)."""
+    return real_site.parent / ".katalog-whoosh"
+
+
+@pytest.fixture(scope="module")
+def real_served(real_site: Path) -> Iterator[str]:
+    """`real_site` over http on 127.0.0.1 with the production headers (CSP): fetch()
+    refuses file://, and the scripts must work under the headers they are published with."""
+    from katalog.tools.browser import serving
+
+    with serving(real_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

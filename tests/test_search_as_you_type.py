@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from playwright.sync_api import expect
 from katalog.search import browserindex
 from katalog.search.index import open_index
 from katalog.search.query import search
-from katalog.tools.browser import serving
 
 from .test_client_search import INDEX, SAVE_DATA, _expected_shards, open_search, results
 
@@ -57,17 +55,6 @@ SETTLED = """() => new Promise((resolve) => {
     ? resolve() : setTimeout(poll, 20);
   poll();
 })"""
-
-
-@pytest.fixture(scope="module")
-def served(real_site: Path) -> Iterator[str]:
-    with serving(real_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def index_dir(real_site: Path) -> Path:
-    return real_site.parent / ".katalog-whoosh"
 
 
 def _parity_results(page: Any) -> list[Any]:
@@ -145,13 +132,13 @@ def test_typo_word_files_hold_every_lexicon_word_around_their_length(real_site: 
 
 
 def test_after_the_idle_prefetch_queries_download_nothing_and_rank_the_same(
-    browser: Any, served: str
+    browser: Any, real_served: str
 ) -> None:
     cold = browser.new_page()
     cold.add_init_script(SAVE_DATA)
     cold_requests: list[str] = []
     cold.on("request", lambda r: cold_requests.append(r.url))
-    cold.goto(f"{served}/cari/")
+    cold.goto(f"{real_served}/cari/")
     cold.evaluate("window.KatalogCari.warmed")
     expected = _parity_results(cold)
     assert not any(f.startswith("w/") for f in _index_files(cold_requests))  # saving data: no bundle
@@ -159,7 +146,7 @@ def test_after_the_idle_prefetch_queries_download_nothing_and_rank_the_same(
     warm = browser.new_page()
     requests: list[str] = []
     warm.on("request", lambda r: requests.append(r.url))
-    warm.goto(f"{served}/cari/")
+    warm.goto(f"{real_served}/cari/")
     warm.evaluate("window.KatalogCari.warmed")
     prefetched = _index_files(requests)
     assert {"w/0.json", "w/1.json"} <= prefetched  # the bundles came while the page was idle
@@ -169,24 +156,24 @@ def test_after_the_idle_prefetch_queries_download_nothing_and_rank_the_same(
 
 
 def test_a_late_answer_to_an_earlier_key_never_replaces_later_results(
-    browser: Any, served: str, real_site: Path, index_dir: Path
+    browser: Any, real_served: str, real_site: Path, real_index_dir: Path
 ) -> None:
     manifest = json.loads((real_site / INDEX / "manifest.json").read_text(encoding="utf-8"))
     # The shards only the earlier query needs answer late (a shared one would hold both back).
-    slow = _expected_shards(index_dir, manifest, "pengaduan") - _expected_shards(
-        index_dir, manifest, "simpel"
+    slow = _expected_shards(real_index_dir, manifest, "pengaduan") - _expected_shards(
+        real_index_dir, manifest, "simpel"
     )
     assert slow
     page = browser.new_page()
     page.add_init_script(SAVE_DATA)  # every key fetches what it needs
     page.add_init_script(SLOW_ANSWERS)
     page.add_init_script(STATUS_LOG)
-    page.goto(f"{served}/cari/")
+    page.goto(f"{real_served}/cari/")
     page.evaluate("window.KatalogCari.ready")
     page.evaluate("files => { window.__slow = files; }", sorted(slow))
     page.fill("#cari-q", "pengaduan")  # its own shards answer 1.5 s late
     page.fill("#cari-q", "simpel")
-    expected = [hit.slug for hit in search(index_dir, "simpel", limit=20)]
+    expected = [hit.slug for hit in search(real_index_dir, "simpel", limit=20)]
     expect(page.locator("#cari-hasil li")).to_have_count(len(expected))
     shown_at = page.evaluate("performance.now()")
     page.evaluate(SETTLED)
@@ -198,12 +185,12 @@ def test_a_late_answer_to_an_earlier_key_never_replaces_later_results(
 
 
 def test_typing_lists_the_ranking_of_katalog_search_without_touching_the_address(
-    browser: Any, served: str, index_dir: Path
+    browser: Any, real_served: str, real_index_dir: Path
 ) -> None:
-    page = open_search(browser, f"{served}/cari/")
+    page = open_search(browser, f"{real_served}/cari/")
     page.focus("#cari-q")
     page.keyboard.type("layanan publik")
-    expected = [hit.slug for hit in search(index_dir, "layanan publik", limit=100)]
+    expected = [hit.slug for hit in search(real_index_dir, "layanan publik", limit=100)]
     assert len(expected) > 5  # more than the first results shown at once
     more = "; 20 teratas ditampilkan" if len(expected) > 20 else ""
     expect(page.locator("#cari-status")).to_have_text(f"{len(expected)} hasil untuk “layanan publik”{more}.")

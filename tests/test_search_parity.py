@@ -35,21 +35,16 @@ def page(real_site: Path, browser: Any) -> Iterator[Any]:
         yield open_search(browser, f"{url}/cari/")
 
 
-@pytest.fixture(scope="module")
-def index_dir(real_site: Path) -> Path:
-    return real_site.parent / ".katalog-whoosh"
-
-
 def test_the_query_list_covers_enough() -> None:
     assert len(QUERIES) >= 40
     assert sum(1 for item in QUERIES if any(k in item for k in FACETS)) >= 5
 
 
 @pytest.mark.parametrize("item", QUERIES, ids=_id)
-def test_browser_returns_the_same_top_five(page: Any, index_dir: Path, item: dict[str, Any]) -> None:
+def test_browser_returns_the_same_top_five(page: Any, real_index_dir: Path, item: dict[str, Any]) -> None:
     filters = {k: str(item[k]) for k in FACETS if k in item}
     python = search(
-        index_dir, item["q"], limit=5, **{k: int(v) if k == "tahun" else v for k, v in filters.items()}
+        real_index_dir, item["q"], limit=5, **{k: int(v) if k == "tahun" else v for k, v in filters.items()}
     )
     browser = page.evaluate("([q, f]) => window.KatalogCari.search(q, f, 5)", [item["q"], filters])
     assert [hit["slug"] for hit in browser] == [hit.slug for hit in python]
@@ -57,16 +52,18 @@ def test_browser_returns_the_same_top_five(page: Any, index_dir: Path, item: dic
         assert ours["score"] == pytest.approx(theirs.score, rel=1e-9)
 
 
-def test_queries_with_and_without_results_are_both_covered(index_dir: Path) -> None:
-    found = [bool(search(index_dir, item["q"], limit=1)) for item in QUERIES]
+def test_queries_with_and_without_results_are_both_covered(real_index_dir: Path) -> None:
+    found = [bool(search(real_index_dir, item["q"], limit=1)) for item in QUERIES]
     assert sum(found) >= 35
     assert found.count(False) >= 3
 
 
 def test_cli_json_is_the_ranking_the_browser_matches(
-    page: Any, index_dir: Path, capsys: pytest.CaptureFixture[str]
+    page: Any, real_index_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert katalog_main(["search", "pelayanan", "--limit", "5", "--json", "--index", str(index_dir)]) == 0
+    assert (
+        katalog_main(["search", "pelayanan", "--limit", "5", "--json", "--index", str(real_index_dir)]) == 0
+    )
     cli = [hit["slug"] for hit in json.loads(capsys.readouterr().out)]
     browser = page.evaluate("q => window.KatalogCari.search(q, {}, 5)", "pelayanan")
     assert [hit["slug"] for hit in browser] == cli

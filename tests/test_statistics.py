@@ -29,7 +29,6 @@ from katalog.content.checking import collect_files
 from katalog.content.statistics import MOST_BARS, facet_tally, freshness_tally
 from katalog.content.taxonomy import Taxonomy
 from katalog.content.validate import Entry, load_entry
-from katalog.tools.browser import serving
 
 from .axetools import open_page
 from .conftest import FIXTURES, ROOT, build_site
@@ -366,22 +365,16 @@ def test_a_build_that_keeps_every_chart_draws_none(tmp_path: Path) -> None:
 # --- in Chromium, with the production headers ----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def served(real_site: Path) -> Iterator[str]:
-    with serving(real_site) as url:
-        yield url
-
-
 def axe_at(
-    browser, served: str, paths: list[str], outside: list[str], viewport: dict
+    browser, real_served: str, paths: list[str], outside: list[str], viewport: dict
 ) -> dict[str, list[str]]:
     """Path -> axe's violations (any impact) at `viewport`, for the paths that have any."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page = open_page(browser, served, "", outside, viewport=viewport)
+    page = open_page(browser, real_served, "", outside, viewport=viewport)
     found = {}
     for path in paths:
-        page.goto(f"{served}/{path}", wait_until="load")
+        page.goto(f"{real_served}/{path}", wait_until="load")
         violations = Axe().run(page).response["violations"]
         if violations:
             found[path] = [
@@ -393,11 +386,11 @@ def axe_at(
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
 def test_axe_finds_no_violation_and_the_browser_no_csp_violation(
-    browser, served: str, viewport: dict
+    browser, real_served: str, viewport: dict
 ) -> None:
     outside: list[str] = []
     for path in ("statistik/", ""):
-        page = open_page(browser, served, "", outside, viewport=viewport)
+        page = open_page(browser, real_served, "", outside, viewport=viewport)
         messages: list[str] = []
         page.on("console", lambda m, messages=messages: messages.append(m.text))
         # Injected by the browser's own protocol, not by the page: the CSP does not apply to it.
@@ -405,7 +398,7 @@ def test_axe_finds_no_violation_and_the_browser_no_csp_violation(
             "window.__refused = []; document.addEventListener('securitypolicyviolation',"
             " e => window.__refused.push(e.violatedDirective + ' ' + e.blockedURI));"
         )
-        page.goto(f"{served}/{path}", wait_until="load")
+        page.goto(f"{real_served}/{path}", wait_until="load")
         drawn = page.evaluate(
             "() => [...document.querySelectorAll('svg.grafik')].map(s => s.getBBox().width)"
         )
@@ -414,13 +407,13 @@ def test_axe_finds_no_violation_and_the_browser_no_csp_violation(
         assert drawn and min(drawn) > 100, (path, drawn)  # drawn, not blank
         assert refused == [], path
         assert [m for m in messages if "Content Security Policy" in m] == [], path
-    assert axe_at(browser, served, ["statistik/", ""], outside, viewport) == {}
+    assert axe_at(browser, real_served, ["statistik/", ""], outside, viewport) == {}
     assert outside == []
 
 
-def test_the_page_reads_at_320_px_and_on_paper(browser, served: str) -> None:
+def test_the_page_reads_at_320_px_and_on_paper(browser, real_served: str) -> None:
     outside: list[str] = []
-    page = open_page(browser, served, "statistik/", outside, viewport={"width": 320, "height": 640})
+    page = open_page(browser, real_served, "statistik/", outside, viewport={"width": 320, "height": 640})
     scrolled = page.evaluate("() => document.documentElement.scrollWidth")
     sizes = page.evaluate(
         "() => [...document.querySelectorAll('svg.grafik text')].map(t => parseFloat(getComputedStyle(t).fontSize)"
