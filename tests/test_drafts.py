@@ -10,22 +10,7 @@ import pytest
 
 from katalog.site.build import BuildReport, build
 
-from .conftest import FIXTURES, ROOT, TAXONOMY
-
-DRAFT = """---
-title: Layanan Rahasia Baru
-summary: Entri yang masih disusun redaksi dan belum boleh terbit.
-unit: Biro Hubungan Masyarakat
-category: null
-kind: [digitalisasi]
-year: 2024
-status: draft
-tags: [rahasiadraf]
-sources:
-  - https://example.org/draf
----
-Uraian sementara tentang rahasiadraf.
-"""
+from .conftest import DRAFT, FIXTURES, ROOT, TAXONOMY
 
 
 def _build(content: Path, output: Path, settings_file: str) -> BuildReport:

@@ -26,23 +26,7 @@ from katalog.majalah.layout import Edition, EntryPage, edition, keyword_index, p
 from katalog.majalah.render import Rendered, html_of, render
 from katalog.site.seo import canonical_url
 
-from .conftest import FIXTURES, ROOT
-
-DRAFT = """---
-title: Layanan Rahasia Baru
-summary: Entri yang masih disusun redaksi dan belum boleh terbit.
-unit: Biro Hubungan Masyarakat
-category: null
-kind: [digitalisasi]
-year: 2024
-status: draft
-tags: [rahasiadraf]
-sources:
-  - https://example.org/draf
----
-Uraian sementara.
-"""
-DRAFT_TITLE = "Layanan Rahasia Baru"
+from .conftest import DRAFT, DRAFT_TITLE, FIXTURES, ROOT
 
 
 @dataclass(frozen=True)
@@ -364,18 +348,25 @@ def test_without_a_foreword_the_html_has_no_foreword_page(made: Made) -> None:
     assert 'id="pengantar"' in html_of(made.magazine, made.found.settings)
 
 
+def project(tmp_path: Path, settings_file: str, setting: str) -> Path:
+    """A catalogue folder of its own: the fixture entries in content/, the
+    taxonomy, and `settings_file` importing the engine's settings, SITENAME 'Katalog Uji'
+    and one more `setting`."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "site", site / "content")
+    shutil.copy(ROOT / "content" / "taxonomy.yaml", site / "content" / "taxonomy.yaml")
+    (site / settings_file).write_text(
+        f"from katalog.settings import *\nSITENAME = 'Katalog Uji'\n{setting}\n", encoding="utf-8"
+    )
+    return site
+
+
 def test_katalog_majalah_writes_the_pdf_and_keeps_it_when_content_is_invalid(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from katalog.tools.cli import main
 
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURES / "site", site / "content")
-    shutil.copy(ROOT / "content" / "taxonomy.yaml", site / "content" / "taxonomy.yaml")
-    (site / "pelicanconf.py").write_text(
-        "from katalog.settings import *\nSITENAME = 'Katalog Uji'\nKATALOG_AGENCY = 'Instansi Uji'\n",
-        encoding="utf-8",
-    )
+    site = project(tmp_path, "pelicanconf.py", "KATALOG_AGENCY = 'Instansi Uji'")
     monkeypatch.chdir(site)
     assert main(["majalah", "--settings", "pelicanconf.py"]) == 0
     pdf = site / "output" / "majalah-inovasi.pdf"
@@ -400,13 +391,7 @@ def test_a_machine_without_any_font_sets_the_majalah_in_the_bundled_one(tmp_path
     import subprocess
     import sys
 
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURES / "site", site / "content")
-    shutil.copy(ROOT / "content" / "taxonomy.yaml", site / "content" / "taxonomy.yaml")
-    (site / "publishconf.py").write_text(
-        "from katalog.settings import *\nSITENAME = 'Katalog Uji'\nKATALOG_PUBLIC_URL = 'https://inovasi.contoh.go.id'\n",
-        encoding="utf-8",
-    )
+    site = project(tmp_path, "publishconf.py", "KATALOG_PUBLIC_URL = 'https://inovasi.contoh.go.id'")
     config = tmp_path / "fonts.conf"
     config.write_text(
         f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n", encoding="utf-8"
