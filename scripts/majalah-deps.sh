@@ -18,12 +18,8 @@ if [ "${1:-}" = "--missing" ]; then
   echo "${need[*]}"
   exit 0
 fi
-[ ${#need[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Majalah Inovasi: memasang ${need[*]} dengan apt-get..." >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  exit 0
-fi
-echo "Majalah Inovasi: pasang dulu paket Debian berikut, lalu ulangi: sudo apt-get install ${need[*]}" >&2
-exit 1
+here=${BASH_SOURCE[0]%/*}
+[ "$here" = "${BASH_SOURCE[0]}" ] && here=.
+# shellcheck source=scripts/debian-packages.sh
+. "$here/debian-packages.sh"
+install_or_explain "Majalah Inovasi" "${need[@]}"

@@ -10,12 +10,6 @@ here=${BASH_SOURCE[0]%/*}
 need=($("$BASH" "$here/majalah-deps.sh" --missing))
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
-[ ${#need[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "make test: memasang ${need[*]} dengan apt-get..." >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  exit 0
-fi
-echo "make test: pasang dulu paket Debian berikut, lalu ulangi: sudo apt-get install ${need[*]}" >&2
-exit 1
+# shellcheck source=scripts/debian-packages.sh
+. "$here/debian-packages.sh"
+install_or_explain "make test" "${need[@]}"
