@@ -8,6 +8,7 @@ context and one tab (axe injected by the browser into each document it loads).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -25,14 +26,23 @@ def written_pages(output: Path) -> list[str]:
     return pages
 
 
+# The first value of the search page's first filter (folded away in a <template> until wanted).
+FIRST_FILTER = re.compile(r'<select id="cari-[\w-]+" name="([\w-]+)">\s*<option value="">[^<]*</option>\s*<option value="([^"]+)"')
+
+
 def scripted_pages(output: Path) -> list[str]:
-    """The pages whose content a script writes from the address: a search with results and
-    a comparison of two entries, chosen from the site's own open data."""
+    """The pages whose content a script writes from the address: a search with results, the
+    same search with a filter (which puts the filters in place), and a comparison of two
+    entries, chosen from the site's own open data."""
     records = json.loads((output / "data" / "inovasi.json").read_text(encoding="utf-8"))
     pages = []
     if records:
         word = records[0]["title"].split()[0].lower()
         pages.append(f"cari/?q={quote(word)}")
+        search = output / "cari" / "index.html"
+        found = FIRST_FILTER.search(search.read_text(encoding="utf-8")) if search.exists() else None
+        if found:
+            pages.append(f"cari/?q={quote(word)}&{found[1]}={quote(found[2])}")
     if len(records) > 1:
         pages.append(f"bandingkan/?pilih={records[0]['slug']},{records[1]['slug']}")
     return pages
@@ -81,8 +91,8 @@ def audit(
     try:
         for path in paths:
             page.goto(f"{served}/{path}", wait_until="load")
-            if path.startswith("cari/?"):
-                page.locator("#cari-hasil li").first.wait_for(timeout=10_000)
+            if path.startswith("cari/?"):  # its results, or its status saying there are none
+                page.locator("#cari-status:not(:empty)").wait_for(timeout=10_000)
             if path.startswith("bandingkan/?"):
                 page.locator("#hasil table.compare").wait_for(timeout=10_000)
             results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

@@ -765,8 +765,15 @@
     return state;
   }
 
+  /* The filters, put in place from their <template> (cari.html) the first time they are wanted. */
+  function unfoldFilters() {
+    var template = form.querySelector("details.search-filters-toggle > template");
+    if (template) { template.replaceWith(template.content); }
+  }
+
   function fillForm(state) {
     form.elements.q.value = state.q;
+    if (FACETS.some(function (key) { return state.filters[key]; })) { unfoldFilters(); }
     var filtered = false;
     FACETS.forEach(function (key) {
       var select = form.elements[key];
@@ -915,9 +922,16 @@
   });
   // Warm the index once the page is idle (or as soon as the search box is focused).
   form.elements.q.addEventListener("focus", function () { ready.then(function (engine) { engine.warm(); }); });
-  FACETS.forEach(function (key) {
-    if (form.elements[key]) { form.elements[key].addEventListener("change", function () { submit(); }); }
+  form.addEventListener("change", function (event) {
+    if (FACETS.indexOf(event.target.name) !== -1) { submit(); }
   });
+  // The folded filters are put in place as the disclosure opens (a click, or Enter on its
+  // summary, comes before it opens), or when it opens in another way (toggle).
+  var toggle = form.querySelector("details.search-filters-toggle");
+  if (toggle) {
+    toggle.querySelector("summary").addEventListener("click", unfoldFilters);
+    toggle.addEventListener("toggle", function () { if (toggle.open) { unfoldFilters(); } });
+  }
   window.addEventListener("popstate", function () {
     var state = stateFromUrl();
     fillForm(state);
