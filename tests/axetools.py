@@ -27,7 +27,9 @@ def written_pages(output: Path) -> list[str]:
 
 
 # The first value of the search page's first filter (folded away in a <template> until wanted).
-FIRST_FILTER = re.compile(r'<select id="cari-[\w-]+" name="([\w-]+)">\s*<option value="">[^<]*</option>\s*<option value="([^"]+)"')
+FIRST_FILTER = re.compile(
+    r'<select id="cari-[\w-]+" name="([\w-]+)">\s*<option value="">[^<]*</option>\s*<option value="([^"]+)"'
+)
 
 
 def scripted_pages(output: Path) -> list[str]:

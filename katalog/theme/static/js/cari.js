@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 /* Katalog Inovasi — the static search (cari/, and the home page's box), with no server.
  *
  * A faithful port of katalog/analysis.py (tokenise, lower-case, hyphen variants, stop words,
@@ -10,6 +11,11 @@
  * A query downloads only the postings shards of its terms, the typo word lists of each long
  * word's first letter and neighbouring lengths, the facet file of each active filter and the documents it shows.
  * State lives in the URL (?q=...&unit=...): searches can be shared, back/forward work.
+ *
+ * The first line is V8's explicit compile hint: an opened address runs nearly every function
+ * here at once, so Chromium compiles them all while the script streams in, off the main
+ * thread, instead of one by one as the first query calls them (docs/performance.md); other
+ * engines read it as a comment.
  */
 (function () {
   "use strict";
