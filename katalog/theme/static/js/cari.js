@@ -734,6 +734,8 @@
   // How many results the page lists (the engine's SHOWN unless the form says: 5 on the home page).
   SHOWN = Number(form.getAttribute("data-shown")) || SHOWN;
   var LIVE = form.hasAttribute("data-live");
+  // cari/'s filters, folded in a disclosure (its content in a <template> until wanted); none on the home page.
+  var filterPanel = form.querySelector("details.search-filters-toggle");
   var PAUSE = 150;  // ms without a keystroke before the home page's live search runs: one per pause
   // Shown as soon as their documents are in; the rest follow at once after a submit, or
   // once typing pauses (PAUSE_MS), so that keys do not queue behind requests for results
@@ -773,7 +775,7 @@
 
   /* The filters, put in place from their <template> (cari.html) the first time they are wanted. */
   function unfoldFilters() {
-    var template = form.querySelector("details.search-filters-toggle > template");
+    var template = filterPanel && filterPanel.querySelector(":scope > template");
     if (template) { template.replaceWith(template.content); }
   }
 
@@ -789,8 +791,7 @@
       filtered = filtered || Boolean(select.value);
     });
     // The filters are folded away (cari.html) unless the address holds one: then they show.
-    var toggle = form.querySelector("details.search-filters-toggle");
-    if (toggle && filtered) { toggle.open = true; }
+    if (filterPanel && filtered) { filterPanel.open = true; }
   }
 
   function urlOf(state) {
@@ -933,10 +934,9 @@
   });
   // The folded filters are put in place as the disclosure opens (a click, or Enter on its
   // summary, comes before it opens), or when it opens in another way (toggle).
-  var toggle = form.querySelector("details.search-filters-toggle");
-  if (toggle) {
-    toggle.querySelector("summary").addEventListener("click", unfoldFilters);
-    toggle.addEventListener("toggle", function () { if (toggle.open) { unfoldFilters(); } });
+  if (filterPanel) {
+    filterPanel.querySelector("summary").addEventListener("click", unfoldFilters);
+    filterPanel.addEventListener("toggle", function () { if (filterPanel.open) { unfoldFilters(); } });
   }
   window.addEventListener("popstate", function () {
     var state = stateFromUrl();
